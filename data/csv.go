@@ -1,0 +1,186 @@
+package data
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+)
+
+// The CSV layout is the one of Kaggle's "Digit Recognizer" train.csv:
+//
+//	label,pixel0,pixel1,...,pixel783
+//	1,0,0,0,...,0
+//	0,0,0,0,...,0
+//
+// one image per line: the label (0..9), then the 784 pixels of a 28x28 image
+// row by row, each a whole number 0..255. The first line is taken as a header
+// and skipped when any of its fields is not a number; when every field is a
+// number the first line is data, so a file without a header works too.
+// Blank lines are ignored. Whole numbers written as decimals ("255.0", as
+// pandas writes them) are accepted.
+const (
+	csvRows   = 28
+	csvCols   = 28
+	csvPixels = csvRows * csvCols
+	csvFields = 1 + csvPixels // the label, then the pixels
+)
+
+// maxCSVLine is the longest line we accept. A real line is at most
+// 785*4 = 3,140 bytes; anything far longer is not this kind of file.
+const maxCSVLine = 1 << 20
+
+// ReadCSV reads a CSV file in the Kaggle layout described above.
+func ReadCSV(path string) (*Set, error) {
+	f, err := open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return DecodeCSV(f, path)
+}
+
+// DecodeCSV reads CSV data in the Kaggle layout from r. name is only used in
+// error messages, which give the line (counting from 1) and, for a bad value,
+// its column (the label is column 1).
+func DecodeCSV(r io.Reader, name string) (*Set, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), maxCSVLine)
+	s := &Set{Rows: csvRows, Cols: csvCols}
+	var fields [][]byte
+	line := 0
+	sawLine := false // a non-blank line was seen (the header or data)
+	for sc.Scan() {
+		line++
+		text := sc.Bytes()
+		if line == 1 {
+			if bytes.HasPrefix(text, []byte{0x1f, 0x8b}) {
+				return nil, fmt.Errorf("%s: the file is gzip-compressed; decompress it first (gunzip)", name)
+			}
+			// A byte order mark, which some spreadsheet programs write.
+			text = bytes.TrimPrefix(text, []byte("\xef\xbb\xbf"))
+		}
+		text = bytes.TrimSpace(text)
+		if len(text) == 0 {
+			continue
+		}
+		fields = splitFields(fields[:0], text)
+		first := !sawLine
+		sawLine = true
+		if first && !allNumbers(fields) {
+			if err := checkHeader(fields); err != nil {
+				return nil, fmt.Errorf("%s line %d: %v", name, line, err)
+			}
+			continue
+		}
+		if err := appendRow(s, fields); err != nil {
+			return nil, fmt.Errorf("%s line %d: %v", name, line, err)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, fmt.Errorf("%s line %d: longer than %d bytes: is this really a CSV file?", name, line+1, maxCSVLine)
+		}
+		return nil, fmt.Errorf("%s: read error: %v", name, err)
+	}
+	switch {
+	case !sawLine:
+		return nil, fmt.Errorf("%s: empty file", name)
+	case s.Len() == 0:
+		return nil, fmt.Errorf("%s: no data rows after the header", name)
+	}
+	return s, nil
+}
+
+// splitFields cuts a line at its commas, trimming spaces around each field.
+// The fields point into line; nothing is copied.
+func splitFields(fields [][]byte, line []byte) [][]byte {
+	for {
+		i := bytes.IndexByte(line, ',')
+		if i < 0 {
+			return append(fields, bytes.TrimSpace(line))
+		}
+		fields = append(fields, bytes.TrimSpace(line[:i]))
+		line = line[i+1:]
+	}
+}
+
+// allNumbers reports whether every field parses as a number.
+func allNumbers(fields [][]byte) bool {
+	for _, f := range fields {
+		if _, err := strconv.ParseFloat(string(f), 64); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+func checkHeader(fields [][]byte) error {
+	switch len(fields) {
+	case csvFields:
+		return nil
+	case csvPixels:
+		return fmt.Errorf("the header has %d columns, the pixels but no label: a file without labels, like Kaggle's test.csv, cannot be used", csvPixels)
+	default:
+		return fmt.Errorf("the header has %d columns, want %d (label, then %d pixels)", len(fields), csvFields, csvPixels)
+	}
+}
+
+// appendRow checks one line's fields and adds the image to s.
+func appendRow(s *Set, fields [][]byte) error {
+	switch len(fields) {
+	case csvFields:
+	case csvPixels:
+		return fmt.Errorf("%d values, want %d (a label, then %d pixels): a file without labels, like Kaggle's test.csv, cannot be used", csvPixels, csvFields, csvPixels)
+	default:
+		return fmt.Errorf("%d pixel values, want %d", len(fields)-1, csvPixels)
+	}
+	label, err := parseValue(fields[0], Classes-1)
+	if err != nil {
+		return fmt.Errorf("label %v", err)
+	}
+	for j, f := range fields[1:] {
+		v, err := parseValue(f, 255)
+		if err != nil {
+			return fmt.Errorf("pixel %v (column %d)", err, j+2)
+		}
+		s.Images = append(s.Images, v)
+	}
+	s.Labels = append(s.Labels, label)
+	return nil
+}
+
+// parseValue reads a whole number from 0 to top. Its errors are written to
+// follow the word "label" or "pixel".
+func parseValue(f []byte, top int) (byte, error) {
+	// The fast path: one to three plain digits, which is nearly every field.
+	if n := len(f); n >= 1 && n <= 3 {
+		v := 0
+		for _, c := range f {
+			if c < '0' || c > '9' {
+				v = -1
+				break
+			}
+			v = v*10 + int(c-'0')
+		}
+		if v >= 0 {
+			if v > top {
+				return 0, fmt.Errorf("%d outside 0..%d", v, top)
+			}
+			return byte(v), nil
+		}
+	}
+	x, err := strconv.ParseFloat(string(f), 64)
+	switch {
+	case err != nil && !errors.Is(err, strconv.ErrRange):
+		return 0, fmt.Errorf("%q is not a number", f)
+	case x != math.Trunc(x): // also true for NaN
+		return 0, fmt.Errorf("%q is not a whole number", f)
+	case x < 0 || x > float64(top): // also true for ±Inf and overflow
+		return 0, fmt.Errorf("%s outside 0..%d", f, top)
+	}
+	return byte(x), nil
+}

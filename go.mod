@@ -1,0 +1,3 @@
+module nnfromscratch
+
+go 1.22
