@@ -138,7 +138,7 @@ func appendRow(s *Set, fields [][]byte) error {
 	default:
 		return fmt.Errorf("%d pixel values, want %d", len(fields)-1, csvPixels)
 	}
-	label, err := parseValue(fields[0], Classes-1)
+	label, err := parseValue(fields[0], numClasses-1)
 	if err != nil {
 		return fmt.Errorf("label %v", err)
 	}

@@ -43,11 +43,10 @@ var decodedSample = sync.OnceValues(func() (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Set{Images: images, Labels: labels, Rows: rows, Cols: cols}
-	if err := checkPair(s, n, "embedded sample"); err != nil {
-		return nil, err
+	if n != len(labels) {
+		return nil, fmt.Errorf("embedded sample: %d images but %d labels", n, len(labels))
 	}
-	return s, nil
+	return &Set{Images: images, Labels: labels, Rows: rows, Cols: cols}, nil
 })
 
 // Sample returns the 10,000 embedded digits, in the order they are stored:
@@ -115,17 +114,4 @@ func shuffle(idx []int, src *rand.PCG) {
 		j, _ := bits.Mul64(src.Uint64(), uint64(i+1))
 		idx[i], idx[j] = idx[j], idx[i]
 	}
-}
-
-// checkPair checks that a set of images and its labels belong together.
-func checkPair(s *Set, nImages int, name string) error {
-	if nImages != len(s.Labels) {
-		return fmt.Errorf("%s: %d images but %d labels", name, nImages, len(s.Labels))
-	}
-	for i, l := range s.Labels {
-		if int(l) >= Classes {
-			return fmt.Errorf("%s: label %d (image %d) outside 0..%d", name, l, i, Classes-1)
-		}
-	}
-	return nil
 }

@@ -329,3 +329,27 @@ func resize(buf Matrix, rows, cols int) Matrix {
 	}
 	return New(rows, cols)
 }
+
+// FromPixels turns images stored as bytes (0..255, cols bytes per image, one
+// after another) into a matrix with one image per row, scaled to 0..1 by
+// dividing by 255: the input a network expects.
+func FromPixels(pixels []byte, cols int) Matrix {
+	if cols <= 0 || len(pixels)%cols != 0 {
+		panic(fmt.Sprintf("nn.FromPixels: %d bytes do not split into rows of %d", len(pixels), cols))
+	}
+	m := New(len(pixels)/cols, cols)
+	flat := m.flat()
+	for i, p := range pixels {
+		flat[i] = float64(p) / 255
+	}
+	return m
+}
+
+// Labels converts byte labels (as datasets store them) to ints.
+func Labels(b []byte) []int {
+	out := make([]int, len(b))
+	for i, v := range b {
+		out[i] = int(v)
+	}
+	return out
+}

@@ -1,0 +1,138 @@
+// Package golden compares a chapter's output with the files committed beside
+// it: testdata/*.golden, the output block in the chapter's doc, and the SVG
+// figures in docs/img. Run `go test ./chNN_topic -update` to rewrite them
+// after a deliberate change, then review the diff like code.
+package golden
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files, doc output blocks and figures from the current output")
+
+// Updating reports whether the test binary runs with -update.
+func Updating() bool { return *update }
+
+// Check compares got with testdata/name.golden (or rewrites it with -update).
+func Check(t testing.TB, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run `go test -update` once to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("output differs from %s:\n%s\n(if the change is intended, run `go test -update` and review the diff)", path, diff(string(want), string(got)))
+	}
+}
+
+// The doc's output block is the text between these two lines.
+const (
+	beginMark = "<!-- output:begin -->"
+	endMark   = "<!-- output:end -->"
+)
+
+// CheckDoc checks that the doc at docPath holds got between the output
+// markers, inside a ```text fence (or rewrites that block with -update).
+func CheckDoc(t testing.TB, docPath string, got []byte) {
+	t.Helper()
+	doc, err := os.ReadFile(docPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(doc)
+	i, j := strings.Index(s, beginMark), strings.Index(s, endMark)
+	if i < 0 || j < i {
+		t.Fatalf("%s has no %s … %s block for the chapter's output", docPath, beginMark, endMark)
+	}
+	block := "\n```text\n" + string(got) + "```\n"
+	if *update {
+		s = s[:i+len(beginMark)] + block + s[j:]
+		if err := os.WriteFile(docPath, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if have := s[i+len(beginMark) : j]; have != block {
+		t.Errorf("the output block of %s differs from what the chapter prints:\n%s\n(run `go test -update` to copy it in)", docPath, diff(have, block))
+	}
+}
+
+// CheckFiles checks that every file written into gotDir equals the file of
+// the same name in wantDir (or copies them there with -update).
+func CheckFiles(t testing.TB, gotDir, wantDir string) {
+	t.Helper()
+	entries, err := os.ReadDir(gotDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) == 0 {
+		t.Fatalf("no files written to %s", gotDir)
+	}
+	for _, e := range entries {
+		got, err := os.ReadFile(filepath.Join(gotDir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := filepath.Join(wantDir, e.Name())
+		if *update {
+			if err := os.WriteFile(want, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		have, err := os.ReadFile(want)
+		if err != nil {
+			t.Errorf("%v (run `go test -update` to write the figure)", err)
+			continue
+		}
+		if !bytes.Equal(have, got) {
+			t.Errorf("%s differs from what the chapter draws now (run `go test -update`)", want)
+		}
+	}
+}
+
+// diff shows the first differing line of want and got with a little context.
+func diff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl || i >= len(w) || i >= len(g) {
+			return "first difference at line " + itoa(i+1) + ":\n  want: " + wl + "\n  got:  " + gl
+		}
+	}
+	return "(no line differs)"
+}
+
+func itoa(n int) string {
+	var b [20]byte
+	i := len(b)
+	for n >= 10 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	i--
+	b[i] = byte('0' + n)
+	return string(b[i:])
+}
