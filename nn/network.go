@@ -21,9 +21,12 @@ type MLP struct {
 	params []*Param
 }
 
-// MaxWidth bounds every layer width, so that a typo in a size list (or a
-// corrupt model file) cannot ask for terabytes.
-const MaxWidth = 1 << 16
+// MaxWidth bounds every layer width and MaxParams the whole network, so that a
+// typo in a size list (or a corrupt model file) cannot ask for terabytes.
+const (
+	MaxWidth  = 1 << 16
+	MaxParams = 1 << 26 // 67 million parameters, 512 MiB of float64
+)
 
 // NewMLP builds the network sizes[0] → sizes[1] → … → sizes[len-1] with the
 // given activation after every Dense layer but the last, and initialises the
@@ -37,6 +40,10 @@ func NewMLP(sizes []int, activation string, rng *rand.Rand) (*MLP, error) {
 		if s < 1 || s > MaxWidth {
 			return nil, fmt.Errorf("layer size %d outside 1..%d in %s", s, MaxWidth, SizesString(sizes))
 		}
+	}
+	if p := ParamCount(sizes); p > MaxParams {
+		return nil, fmt.Errorf("network %s would have %s parameters, more than the %s this program allows",
+			SizesString(sizes), Thousands(p), Thousands(MaxParams))
 	}
 	if _, err := NewActivationLayer(activation); err != nil {
 		return nil, err

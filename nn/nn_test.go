@@ -144,6 +144,7 @@ func TestNewMLPRejectsBadInput(t *testing.T) {
 		{[]int{784, 0, 10}, "relu"},
 		{[]int{784, -3, 10}, "relu"},
 		{[]int{784, 10}, "swish"},
+		{[]int{784, 65536, 65536, 10}, "relu"}, // 4 billion parameters
 	} {
 		if _, err := NewMLP(c.sizes, c.act, nil); err == nil {
 			t.Errorf("NewMLP(%v, %q): no error", c.sizes, c.act)
