@@ -17,8 +17,17 @@ import (
 type Series struct {
 	Name   string
 	X, Y   []float64
-	Points bool // draw markers only, no line
-	Dashed bool // draw a dashed line
+	Points bool   // draw markers only, no line
+	Dashed bool   // draw a dashed line
+	Color  string // an SVG colour such as "#d62728"; empty: Palette[i] for series i
+}
+
+// color returns the colour of series i.
+func (p *Plot) color(i int) string {
+	if c := p.Series[i].Color; c != "" {
+		return c
+	}
+	return Palette[i%len(Palette)]
 }
 
 // Plot is a 2-D figure with axes, ticks, labels and a legend.
@@ -139,16 +148,20 @@ func (p *Plot) SVG(w io.Writer) error {
 			n = 60
 		}
 		cw, ch := pw/float64(n), ph/float64(n)
-		for i := 0; i < n; i++ {
-			for j := 0; j < n; j++ {
-				x := x0 + (float64(i)+0.5)/float64(n)*(x1-x0)
-				y := y1 - (float64(j)+0.5)/float64(n)*(y1-y0)
-				c := p.Regions(x, y)
-				if c < 0 {
-					continue
+		// One rectangle per run of equal cells along a row keeps the file small.
+		for j := 0; j < n; j++ {
+			y := y1 - (float64(j)+0.5)/float64(n)*(y1-y0)
+			for i := 0; i < n; {
+				c := p.Regions(x0+(float64(i)+0.5)/float64(n)*(x1-x0), y)
+				run := 1
+				for i+run < n && p.Regions(x0+(float64(i+run)+0.5)/float64(n)*(x1-x0), y) == c {
+					run++
 				}
-				fmt.Fprintf(&b, `<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>`+"\n",
-					f(left+float64(i)*cw), f(top+float64(j)*ch), f(cw+0.3), f(ch+0.3), regionPalette[c%len(regionPalette)])
+				if c >= 0 {
+					fmt.Fprintf(&b, `<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>`+"\n",
+						f(left+float64(i)*cw), f(top+float64(j)*ch), f(float64(run)*cw+0.3), f(ch+0.3), regionPalette[c%len(regionPalette)])
+				}
+				i += run
 			}
 		}
 	}
@@ -175,7 +188,7 @@ func (p *Plot) SVG(w io.Writer) error {
 	fmt.Fprintf(&b, `<clipPath id="area"><rect x="%s" y="%s" width="%s" height="%s"/></clipPath>`+"\n", f(left), f(top), f(pw), f(ph))
 	fmt.Fprintf(&b, `<g clip-path="url(#area)">`+"\n")
 	for i, s := range p.Series {
-		col := Palette[i%len(Palette)]
+		col := p.color(i)
 		if s.Points {
 			for k := range s.X {
 				if finite(s.X[k], s.Y[k]) {
@@ -202,13 +215,17 @@ func (p *Plot) SVG(w io.Writer) error {
 		if s.Name == "" {
 			continue
 		}
-		col := Palette[i%len(Palette)]
+		col := p.color(i)
 		y := top + 10 + float64(i)*20
 		lx := left + pw + 14
 		if s.Points {
 			fmt.Fprintf(&b, `<circle cx="%s" cy="%s" r="4" fill="%s" stroke="black" stroke-width="0.6"/>`+"\n", f(lx+10), f(y), col)
 		} else {
-			fmt.Fprintf(&b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="2"/>`+"\n", f(lx), f(y), f(lx+20), f(y), col)
+			dash := ""
+			if s.Dashed {
+				dash = ` stroke-dasharray="6 4"`
+			}
+			fmt.Fprintf(&b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="2"%s/>`+"\n", f(lx), f(y), f(lx+20), f(y), col, dash)
 		}
 		fmt.Fprintf(&b, `<text x="%s" y="%s" dominant-baseline="middle">%s</text>`+"\n", f(lx+26), f(y), html.EscapeString(s.Name))
 	}
@@ -291,8 +308,15 @@ func (p *Plot) ASCII(w io.Writer, cols, rows int) error {
 	left, right := tickLabel(x0), tickLabel(x1)
 	gap := max(1, cols-len(left)-len(right))
 	fmt.Fprintf(&b, "%*s  %s%s%s\n", lw, "", left, strings.Repeat(" ", gap), right)
-	if p.XLabel != "" || p.YLabel != "" {
-		fmt.Fprintf(&b, "%*s  x: %s   y: %s\n", lw, "", p.XLabel, p.YLabel)
+	var axes []string
+	if p.XLabel != "" {
+		axes = append(axes, "x: "+p.XLabel)
+	}
+	if p.YLabel != "" {
+		axes = append(axes, "y: "+p.YLabel)
+	}
+	if len(axes) > 0 {
+		fmt.Fprintf(&b, "%*s  %s\n", lw, "", strings.Join(axes, "   "))
 	}
 	var legend []string
 	for i, s := range p.Series {

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"nnfromscratch/internal/golden"
+)
+
+func TestGolden(t *testing.T) {
+	var buf bytes.Buffer
+	if err := run(&buf, []string{"-seed", "1", "-depth", "10"}); err != nil {
+		t.Fatal(err)
+	}
+	golden.Check(t, "run", buf.Bytes())
+	golden.CheckDoc(t, "../docs/ch02_activations.md", buf.Bytes())
+}
+
+func TestFigures(t *testing.T) {
+	tmp := t.TempDir()
+	var buf bytes.Buffer
+	if err := run(&buf, []string{"-svg", tmp}); err != nil {
+		t.Fatal(err)
+	}
+	golden.CheckFiles(t, tmp, "../docs/img")
+	if !strings.Contains(buf.String(), filepath.Join(tmp, "ch02_activations.svg")) {
+		t.Error("the output does not name the figures it wrote")
+	}
+}
+
+func TestBadFlags(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-depth", "2"}, "-depth"},
+		{[]string{"-depth", "1000"}, "-depth"},
+		{[]string{"-depth", "deep"}, "-depth"},
+		{[]string{"-seed", "x"}, "-seed"},
+		{[]string{"-svg", filepath.Join(os.DevNull, "nowhere")}, "-svg"},
+		{[]string{"extra"}, "unexpected argument"},
+		{[]string{"-nosuchflag"}, "nosuchflag"},
+	} {
+		var buf bytes.Buffer
+		err := run(&buf, c.args)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("run %q: error %v, want one mentioning %s", c.args, err, c.want)
+		}
+	}
+}
+
+func TestHelp(t *testing.T) {
+	var buf bytes.Buffer
+	if err := run(&buf, []string{"-h"}); err != nil {
+		t.Fatalf("-h: %v, want no error", err)
+	}
+	for _, f := range []string{"-seed", "-depth", "-svg"} {
+		if !strings.Contains(buf.String(), f) {
+			t.Errorf("-h does not list %s:\n%s", f, buf.String())
+		}
+	}
+}
+
+// The sigmoid stack must lose far more than 0.25^5 of its gradient five
+// layers down, whatever the seed; ReLU must not.
+func TestVanishingOnOtherSeeds(t *testing.T) {
+	for seed := uint64(2); seed <= 6; seed++ {
+		var buf bytes.Buffer
+		g, err := vanishing(&buf, config{seed: seed, depth: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := len(g.means["sigmoid"])
+		sig := g.means["sigmoid"][n-6] / g.means["sigmoid"][n-1]
+		relu := g.means["relu"][n-6] / g.means["relu"][n-1]
+		if sig > 0.00098 || relu < 0.01 {
+			t.Errorf("seed %d: five layers down, sigmoid keeps %.2e and relu %.2e of the output layer's gradient", seed, sig, relu)
+		}
+	}
+}
