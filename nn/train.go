@@ -93,7 +93,7 @@ type DivergedError struct {
 }
 
 func (e *DivergedError) Error() string {
-	return fmt.Sprintf("training diverged: the loss became %v at step %d; the learning rate %g is too large, try -lr %g",
+	return fmt.Sprintf("training diverged: the loss became %v at step %d; the learning rate %g is too large, try %.3g",
 		e.Loss, e.Step, e.LR, e.LR/10)
 }
 
@@ -116,6 +116,6 @@ func AtChance(accuracy float64, classes int) bool {
 // ChanceHint is the one line to print when AtChance is true after training.
 func ChanceHint(accuracy float64, classes int, lr float64) string {
 	return fmt.Sprintf("accuracy %.1f%% is chance level (1 in %d): the network learned nothing. "+
-		"Try a smaller learning rate (-lr %g), another activation (-act tanh), or check the inputs are scaled to 0..1",
+		"Try a smaller learning rate (%.3g), tanh instead of ReLU, or check that the inputs are scaled to 0..1",
 		100*accuracy, classes, lr/10)
 }

@@ -47,8 +47,8 @@ func TestCheckLoss(t *testing.T) {
 	}
 	err := CheckLoss(math.NaN(), 7, 50)
 	var d *DivergedError
-	if !errors.As(err, &d) || !strings.Contains(err.Error(), "-lr 5") || !strings.Contains(err.Error(), "step 7") {
-		t.Errorf("CheckLoss(NaN) = %v, want a DivergedError suggesting -lr 5 at step 7", err)
+	if !errors.As(err, &d) || !strings.Contains(err.Error(), "try 5") || !strings.Contains(err.Error(), "step 7") {
+		t.Errorf("CheckLoss(NaN) = %v, want a DivergedError suggesting 5 at step 7", err)
 	}
 }
 
