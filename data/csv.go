@@ -17,11 +17,13 @@ import (
 //	0,0,0,0,...,0
 //
 // one image per line: the label (0..9), then the 784 pixels of a 28x28 image
-// row by row, each a whole number 0..255. The first line is taken as a header
-// and skipped when any of its fields is not a number; when every field is a
-// number the first line is data, so a file without a header works too.
-// Blank lines are ignored. Whole numbers written as decimals ("255.0", as
-// pandas writes them) are accepted.
+// row by row, each a whole number 0..255.
+//
+// The first line is a header, and skipped, when its first field is not a
+// number (Kaggle's starts with the word "label"); otherwise it is already
+// data, so a file without a header works too. Blank lines are ignored.
+// Whole numbers written as decimals ("255.0", as pandas writes them) are
+// accepted.
 const (
 	csvRows   = 28
 	csvCols   = 28
@@ -48,9 +50,9 @@ func ReadCSV(path string) (*Set, error) {
 // its column (the label is column 1).
 func DecodeCSV(r io.Reader, name string) (*Set, error) {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), maxCSVLine)
+	sc.Buffer(make([]byte, 0, 4<<10), maxCSVLine)
 	s := &Set{Rows: csvRows, Cols: csvCols}
-	var fields [][]byte
+	fields := make([][]byte, 0, csvFields+1)
 	line := 0
 	sawLine := false // a non-blank line was seen (the header or data)
 	for sc.Scan() {
@@ -70,13 +72,13 @@ func DecodeCSV(r io.Reader, name string) (*Set, error) {
 		fields = splitFields(fields[:0], text)
 		first := !sawLine
 		sawLine = true
-		if first && !allNumbers(fields) {
+		if first && !isNumber(fields[0]) {
 			if err := checkHeader(fields); err != nil {
 				return nil, fmt.Errorf("%s line %d: %v", name, line, err)
 			}
 			continue
 		}
-		if err := appendRow(s, fields); err != nil {
+		if err := appendRow(s, fields, first); err != nil {
 			return nil, fmt.Errorf("%s line %d: %v", name, line, err)
 		}
 	}
@@ -108,14 +110,23 @@ func splitFields(fields [][]byte, line []byte) [][]byte {
 	}
 }
 
-// allNumbers reports whether every field parses as a number.
-func allNumbers(fields [][]byte) bool {
-	for _, f := range fields {
-		if _, err := strconv.ParseFloat(string(f), 64); err != nil {
+// isNumber reports whether f parses as a number.
+func isNumber(f []byte) bool {
+	if digitsOnly(f) {
+		return true // the common case, checked without strconv
+	}
+	_, err := strconv.ParseFloat(string(f), 64)
+	return err == nil || errors.Is(err, strconv.ErrRange)
+}
+
+// digitsOnly reports whether f is one or more of the digits 0-9.
+func digitsOnly(f []byte) bool {
+	for _, c := range f {
+		if c < '0' || c > '9' {
 			return false
 		}
 	}
-	return true
+	return len(f) > 0
 }
 
 func checkHeader(fields [][]byte) error {
@@ -129,12 +140,15 @@ func checkHeader(fields [][]byte) error {
 	}
 }
 
-// appendRow checks one line's fields and adds the image to s.
-func appendRow(s *Set, fields [][]byte) error {
-	switch len(fields) {
-	case csvFields:
-	case csvPixels:
-		return fmt.Errorf("%d values, want %d (a label, then %d pixels): a file without labels, like Kaggle's test.csv, cannot be used", csvPixels, csvFields, csvPixels)
+// appendRow checks one line's fields and adds the image to s. first says
+// whether this is the first line of the file (there was no header).
+func appendRow(s *Set, fields [][]byte, first bool) error {
+	switch {
+	case len(fields) == csvFields:
+	case len(fields) == csvPixels && first:
+		// Either a row missing a pixel or a file with no label column;
+		// with no header and no earlier row, say both.
+		return fmt.Errorf("%d values, want %d (a label, then %d pixels); a file without labels, like Kaggle's test.csv, cannot be used", csvPixels, csvFields, csvPixels)
 	default:
 		return fmt.Errorf("%d pixel values, want %d", len(fields)-1, csvPixels)
 	}
@@ -157,21 +171,15 @@ func appendRow(s *Set, fields [][]byte) error {
 // follow the word "label" or "pixel".
 func parseValue(f []byte, top int) (byte, error) {
 	// The fast path: one to three plain digits, which is nearly every field.
-	if n := len(f); n >= 1 && n <= 3 {
+	if len(f) <= 3 && digitsOnly(f) {
 		v := 0
 		for _, c := range f {
-			if c < '0' || c > '9' {
-				v = -1
-				break
-			}
 			v = v*10 + int(c-'0')
 		}
-		if v >= 0 {
-			if v > top {
-				return 0, fmt.Errorf("%d outside 0..%d", v, top)
-			}
-			return byte(v), nil
+		if v > top {
+			return 0, fmt.Errorf("%d outside 0..%d", v, top)
 		}
+		return byte(v), nil
 	}
 	x, err := strconv.ParseFloat(string(f), 64)
 	switch {

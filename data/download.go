@@ -98,13 +98,14 @@ func (d *Downloader) Download(dir string, progress io.Writer) error {
 	for _, f := range files {
 		path := filepath.Join(dir, f.Name)
 		switch sum, err := fileMD5(path); {
-		case err == nil && sum == f.MD5:
+		case err == nil && strings.EqualFold(sum, f.MD5):
 			p.line("%s: already present with the right MD5, not fetched again", path)
 			continue
 		case err == nil:
 			p.line("%s: present but its MD5 is wrong; fetching it again", path)
 		}
 		var failures []string
+		ok := false
 		for _, m := range mirrors {
 			host := hostOf(m)
 			n, err := d.fetch(strings.TrimSuffix(m, "/")+"/"+f.Name, path, f.MD5, func(got, total int64) {
@@ -112,13 +113,13 @@ func (d *Downloader) Download(dir string, progress io.Writer) error {
 			})
 			if err == nil {
 				p.line("%s from %s: %s bytes, MD5 ok", f.Name, host, commas(int(n)))
-				failures = nil
+				ok = true
 				break
 			}
 			p.line("%s from %s: failed: %v", f.Name, host, err)
 			failures = append(failures, host+": "+err.Error())
 		}
-		if failures != nil {
+		if !ok {
 			return fmt.Errorf("%s: download failed on every mirror (%s); check your network connection, or put the file there yourself",
 				path, strings.Join(failures, "; "))
 		}

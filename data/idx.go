@@ -130,7 +130,7 @@ func (t *errorTrap) Read(p []byte) (int, error) {
 }
 
 func newIDXReader(r io.Reader, name string) (*idxReader, error) {
-	br := bufio.NewReaderSize(r, 1<<16)
+	br := bufio.NewReader(r)
 	start, err := br.Peek(2)
 	if len(start) == 0 {
 		if err == io.EOF {
@@ -186,7 +186,7 @@ func (x *idxReader) header(magic uint32, ndims int) ([]uint64, error) {
 // buffer grows as data actually arrives, so a header that lies about the
 // size costs nothing before it is caught.
 func (x *idxReader) body(size int, what string) ([]byte, error) {
-	buf := make([]byte, 0, min(size, 1<<20))
+	buf := make([]byte, 0, min(size, 64<<10))
 	for len(buf) < size {
 		if len(buf) == cap(buf) {
 			bigger := make([]byte, len(buf), min(size, 2*cap(buf)))
@@ -259,11 +259,7 @@ func printable(b []byte) bool {
 func open(path string) (*os.File, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			return nil, fmt.Errorf("%s: %v", path, pe.Err)
-		}
-		return nil, err
+		return nil, fmt.Errorf("%s: %v", path, unwrapPath(err))
 	}
 	if st, err := f.Stat(); err == nil && st.IsDir() {
 		f.Close()

@@ -42,13 +42,15 @@ const (
 //   - "sample" loads the embedded sample, always (see SampleSplit for how it
 //     is split into training and test sets);
 //   - a path ending in ".csv" reads a CSV file in the Kaggle layout (see
-//     ReadCSV) and splits it by SampleSplit's rule: for each label, every
-//     fifth row is held out as the test set, the rest is for training,
-//     both in file order;
+//     ReadCSV) and splits it by SampleSplit's rule: the rows of each label
+//     are numbered 0, 1, 2, ... in file order, and row k is held out as the
+//     test set when k%5 == 2 (one row in five); both sets keep the file's
+//     order;
 //   - any other path must be a folder holding the four IDX files
 //     train-images-idx3-ubyte, train-labels-idx1-ubyte,
 //     t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, each gzipped
-//     (".gz") or not.
+//     (".gz") or not, and also accepted spelled with a dot
+//     ("train-images.idx3-ubyte").
 //
 // Every error is one line that names the file at fault.
 func Load(spec string) (*Dataset, error) {

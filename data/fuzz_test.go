@@ -1,0 +1,100 @@
+package data
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// The fuzz targets feed the decoders random variations of the seed inputs.
+// Whatever the input, a decoder must not panic, and must either return
+// data consistent with what it reports or a one-line error naming the file.
+//
+//	go test -run XXX -fuzz FuzzDecodeIDXImages -fuzztime 60s ./data
+//
+// Inputs that once failed are kept in testdata/fuzz and rerun by go test.
+
+func FuzzDecodeIDXImages(f *testing.F) {
+	good := idxImages(3, 4, 5)
+	f.Add(good)
+	f.Add(gzipped(good))
+	f.Add(good[:10])
+	f.Add(good[:40])
+	f.Add(gzipped(good[:40]))
+	f.Add([]byte{})
+	f.Add(idxLabels(1, 2, 3))
+	f.Add(header(magicImages, 0xffffffff, 0xffffffff, 0xffffffff))
+	f.Add(header(magicImages, 1, 0, 1))
+	f.Add([]byte("<html>"))
+	f.Fuzz(func(t *testing.T, input []byte) {
+		images, n, rows, cols, err := DecodeIDXImages(bytes.NewReader(input), "fuzz.idx")
+		if err != nil {
+			checkFuzzError(t, err, "fuzz.idx: ")
+			return
+		}
+		if n < 0 || rows < 0 || cols < 0 || len(images) != n*rows*cols {
+			t.Fatalf("%d pixels for %d images of %dx%d", len(images), n, rows, cols)
+		}
+	})
+}
+
+func FuzzDecodeIDXLabels(f *testing.F) {
+	good := idxLabels(1, 2, 3, 4)
+	f.Add(good)
+	f.Add(gzipped(good))
+	f.Add(good[:6])
+	f.Add(good[:10])
+	f.Add([]byte{})
+	f.Add(idxImages(1, 2, 2))
+	f.Add(header(magicLabels, 0xffffffff))
+	f.Fuzz(func(t *testing.T, input []byte) {
+		labels, err := DecodeIDXLabels(bytes.NewReader(input), "fuzz.idx")
+		if err != nil {
+			checkFuzzError(t, err, "fuzz.idx: ")
+			return
+		}
+		if len(input) >= 8 && !bytes.HasPrefix(input, []byte{0x1f, 0x8b}) && len(labels) != len(input)-8 {
+			t.Fatalf("%d labels from %d bytes", len(labels), len(input))
+		}
+	})
+}
+
+func FuzzDecodeCSV(f *testing.F) {
+	row := csvRow("3", 0)
+	f.Add(csvHeader() + row)
+	f.Add(row + row)
+	f.Add("")
+	f.Add(csvHeader())
+	f.Add(strings.TrimSuffix(row, ",15\n"))
+	f.Add(withPixel(row, 3, "abc"))
+	f.Add(withPixel(row, 3, "1e999"))
+	f.Add(withPixel(row, 3, "-0.0"))
+	f.Add(csvRow("12", 0))
+	f.Add("label,pixel0\n1,2\n")
+	f.Add("\xef\xbb\xbf1,2,3\r\n\r\n")
+	f.Fuzz(func(t *testing.T, input string) {
+		s, err := DecodeCSV(strings.NewReader(input), "fuzz.csv")
+		if err != nil {
+			checkFuzzError(t, err, "fuzz.csv")
+			return
+		}
+		if s.Len() == 0 || len(s.Images) != s.Len()*784 || s.Rows != 28 || s.Cols != 28 {
+			t.Fatalf("%d images, %d pixels, %dx%d", s.Len(), len(s.Images), s.Rows, s.Cols)
+		}
+		for _, l := range s.Labels {
+			if l > 9 {
+				t.Fatalf("label %d", l)
+			}
+		}
+	})
+}
+
+func checkFuzzError(t *testing.T, err error, prefix string) {
+	msg := err.Error()
+	if !strings.HasPrefix(msg, prefix) {
+		t.Fatalf("error %q does not start with %q", msg, prefix)
+	}
+	if strings.ContainsAny(msg, "\n\r") {
+		t.Fatalf("error spans several lines: %q", msg)
+	}
+}
