@@ -130,9 +130,10 @@ func Dot(a, b Matrix) Matrix {
 	}
 	out := New(a.Rows(), b.Cols())
 	for i := range a {
+		row := out[i] // out[i][j] accumulates a[i][k]·b[k][j] over k
 		for k, aik := range a[i] {
 			for j, bkj := range b[k] {
-				out[i][j] += aik * bkj
+				row[j] += aik * bkj
 			}
 		}
 	}

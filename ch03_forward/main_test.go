@@ -1,0 +1,93 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"nnfromscratch/internal/golden"
+	"nnfromscratch/nn"
+)
+
+func TestGolden(t *testing.T) {
+	var buf bytes.Buffer
+	if err := run(&buf, []string{"-seed", "1"}); err != nil {
+		t.Fatal(err)
+	}
+	golden.Check(t, "run", buf.Bytes())
+	golden.CheckDoc(t, "../docs/ch03_forward.md", buf.Bytes())
+}
+
+func TestBadFlags(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-seed", "-3"}, "-seed"},
+		{[]string{"-seed", "one"}, "-seed"},
+		{[]string{"-time=maybe"}, "-time"},
+		{[]string{"extra"}, "unexpected argument"},
+		{[]string{"-nosuchflag"}, "nosuchflag"},
+	} {
+		var buf bytes.Buffer
+		err := run(&buf, c.args)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("run %q: error %v, want one mentioning %s", c.args, err, c.want)
+		}
+	}
+}
+
+func TestHelp(t *testing.T) {
+	var buf bytes.Buffer
+	if err := run(&buf, []string{"-h"}); err != nil {
+		t.Fatalf("-h: %v, want no error", err)
+	}
+	for _, f := range []string{"-seed", "-time"} {
+		if !strings.Contains(buf.String(), f) {
+			t.Errorf("-h does not list %s:\n%s", f, buf.String())
+		}
+	}
+}
+
+// The fast product must agree with nn.Dot to the last bit on every shape,
+// including row counts that are not a multiple of four.
+func TestDotFourRowsEqualsDot(t *testing.T) {
+	for rows := 1; rows <= 9; rows++ {
+		a := nn.New(rows, 5)
+		b := nn.New(5, 3)
+		for i := range a {
+			for j := range a[i] {
+				a[i][j] = float64(i*7+j*3)/11 - 0.4
+			}
+		}
+		for i := range b {
+			for j := range b[i] {
+				b[i][j] = float64(i*5-j)/13 + 0.1
+			}
+		}
+		if got, want := dotFourRows(a, b), nn.Dot(a, b); !nn.Equal(got, want) {
+			t.Errorf("%d rows: dotFourRows differs from nn.Dot:\n%v\nwant\n%v", rows, got, want)
+		}
+		if got, want := dotIJK(a, b), nn.Dot(a, b); nn.RelError(got, want) > 1e-15 {
+			t.Errorf("%d rows: dotIJK differs from nn.Dot", rows)
+		}
+	}
+}
+
+// The timing code runs (on a few digits, once), without checking the times.
+func TestTimingRuns(t *testing.T) {
+	var buf bytes.Buffer
+	d, err := loadDigits(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net := randomNetwork(&buf, d, 1)
+	buf.Reset()
+	timeWays(&buf, d.x[:200], ways(net), 1)
+	timeLoopOrders(&buf, 20, 1)
+	for _, want := range []string{"as fast as one at a time", "the time of i-k-j"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("timing output lacks %q:\n%s", want, buf.String())
+		}
+	}
+}
