@@ -111,7 +111,7 @@ func Ticks(lo, hi float64, n int) []float64 {
 		}
 	}
 	var ticks []float64
-	for v := math.Ceil(lo/step) * step; v <= hi+step*1e-9; v += step {
+	for v := float64(math.Ceil(lo/step) * step); v <= hi+float64(step*1e-9); v += step {
 		if math.Abs(v) < step*1e-9 {
 			v = 0
 		}
@@ -131,8 +131,11 @@ func (p *Plot) SVG(w io.Writer) error {
 	const left, right, top, bottom = 64.0, 150.0, 36.0, 52.0
 	pw, ph := width-left-right, height-top-bottom
 	x0, x1, y0, y1 := p.ranges()
-	sx := func(x float64) float64 { return left + (x-x0)/(x1-x0)*pw }
-	sy := func(y float64) float64 { return top + ph - (y-y0)/(y1-y0)*ph }
+	// Every product is rounded on its own (the float64 conversions), so that
+	// no CPU fuses it with the addition (arm64 does): the same figure, to the
+	// byte, on every machine.
+	sx := func(x float64) float64 { return left + float64((x-x0)/(x1-x0)*pw) }
+	sy := func(y float64) float64 { return top + ph - float64((y-y0)/(y1-y0)*ph) }
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
 
 	var b strings.Builder
@@ -150,16 +153,16 @@ func (p *Plot) SVG(w io.Writer) error {
 		cw, ch := pw/float64(n), ph/float64(n)
 		// One rectangle per run of equal cells along a row keeps the file small.
 		for j := 0; j < n; j++ {
-			y := y1 - (float64(j)+0.5)/float64(n)*(y1-y0)
+			y := y1 - float64((float64(j)+0.5)/float64(n)*(y1-y0))
 			for i := 0; i < n; {
-				c := p.Regions(x0+(float64(i)+0.5)/float64(n)*(x1-x0), y)
+				c := p.Regions(x0+float64((float64(i)+0.5)/float64(n)*(x1-x0)), y)
 				run := 1
-				for i+run < n && p.Regions(x0+(float64(i+run)+0.5)/float64(n)*(x1-x0), y) == c {
+				for i+run < n && p.Regions(x0+float64((float64(i+run)+0.5)/float64(n)*(x1-x0)), y) == c {
 					run++
 				}
 				if c >= 0 {
 					fmt.Fprintf(&b, `<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>`+"\n",
-						f(left+float64(i)*cw), f(top+float64(j)*ch), f(float64(run)*cw+0.3), f(ch+0.3), regionPalette[c%len(regionPalette)])
+						f(left+float64(float64(i)*cw)), f(top+float64(float64(j)*ch)), f(float64(float64(run)*cw)+0.3), f(ch+0.3), regionPalette[c%len(regionPalette)])
 				}
 				i += run
 			}
@@ -261,8 +264,9 @@ func (p *Plot) ASCII(w io.Writer, cols, rows int) error {
 	for r := range grid {
 		grid[r] = []byte(strings.Repeat(" ", cols))
 	}
+	// As in SVG, products are rounded before they are added (see sx).
 	cell := func(x, y float64) (col, row float64) {
-		return (x - x0) / (x1 - x0) * float64(cols-1), float64(rows-1) - (y-y0)/(y1-y0)*float64(rows-1)
+		return float64((x - x0) / (x1 - x0) * float64(cols-1)), float64(rows-1) - float64((y-y0)/(y1-y0)*float64(rows-1))
 	}
 	put := func(x, y float64, c byte) {
 		if !finite(x, y) || x < x0 || x > x1 || y < y0 || y > y1 {
@@ -283,7 +287,7 @@ func (p *Plot) ASCII(w io.Writer, cols, rows int) error {
 				n := min(2*int(math.Max(math.Abs(c1-c0), math.Abs(r1-r0)))+1, 4*(cols+rows))
 				for t := 1; t < n; t++ {
 					a := float64(t) / float64(n)
-					put(s.X[k]+a*(s.X[k+1]-s.X[k]), s.Y[k]+a*(s.Y[k+1]-s.Y[k]), c)
+					put(s.X[k]+float64(a*(s.X[k+1]-s.X[k])), s.Y[k]+float64(a*(s.Y[k+1]-s.Y[k])), c)
 				}
 			}
 		}
