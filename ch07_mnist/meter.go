@@ -1,0 +1,183 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"nnfromscratch/nn"
+)
+
+// meter watches a training run so that the loop in train.go does not have
+// to: it prints a row of the epoch table after each epoch, keeps the clock
+// (training steps only), redraws a progress line on a terminal, and records
+// the loss and accuracy for the curves. batchDone runs once per batch and
+// allocates nothing unless it redraws the progress line, at most five times
+// a second.
+type meter struct {
+	w        io.Writer // the notebook
+	progress io.Writer // a terminal for the progress line, or nil for none
+	noTime   bool      // print "-" for times
+	article  string    // whose accuracies these are ("article 002"), if any
+	reported []float64 // the article's accuracies: before training, then per epoch
+
+	// The record of the run.
+	epochLoss []float64     // mean training loss of each epoch
+	accuracy  []float64     // held-out accuracy after each epoch
+	curveX    []float64     // epochs (fractional), for the curves
+	curveY    []float64     // mean loss over each tenth of an epoch
+	curveAcc  []float64     // the share of right guesses on the batches of each tenth
+	trained   time.Duration // time spent in training steps, all epochs
+
+	// The epoch under way.
+	epoch, epochs, perEpoch int
+	batches, images         int     // done so far this epoch
+	lossSum                 float64 // Σ loss × batch size, this epoch
+	tenth                   int     // which tenth of the epoch is filling (1..10)
+	winSum                  float64 // Σ loss × batch size in this tenth
+	winImages, winRight     int
+	clockOn                 time.Time     // when the clock was last started
+	epochTime               time.Duration // training time of this epoch
+	lastDraw                time.Time
+	drawn                   int // width of the progress text on the terminal
+}
+
+// progressWriter returns the terminal to draw a progress line on: stderr,
+// when both it and the notebook output w are terminals (character
+// devices). Redirected to a file or a pipe, the run stays quiet.
+func progressWriter(w io.Writer) io.Writer {
+	if f, ok := w.(*os.File); ok && isTerminal(f) && isTerminal(os.Stderr) {
+		return os.Stderr
+	}
+	return nil
+}
+
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// newMeter prints the table's header.
+func newMeter(w io.Writer, cfg *config) *meter {
+	m := &meter{w: w, progress: progressWriter(w), noTime: cfg.noTime, epochs: cfg.epochs,
+		curveX: make([]float64, 0, 10*cfg.epochs), curveY: make([]float64, 0, 10*cfg.epochs),
+		curveAcc: make([]float64, 0, 10*cfg.epochs)}
+	if p := cfg.preset; len(p.reported) > 0 {
+		m.article, m.reported = articleOf(p), p.reported
+	}
+	fmt.Fprintf(w, "epoch  train loss  test accuracy  seconds")
+	if m.article != "" {
+		fmt.Fprintf(w, "  %s", m.article)
+	}
+	fmt.Fprintln(w)
+	return m
+}
+
+// startEpoch resets the counters and starts the clock.
+func (m *meter) startEpoch(epoch, perEpoch int) {
+	m.epoch, m.perEpoch = epoch, perEpoch
+	m.batches, m.images, m.lossSum = 0, 0, 0
+	m.tenth, m.winSum, m.winImages, m.winRight = 1, 0, 0, 0
+	m.epochTime = 0
+	m.clockOn = time.Now()
+	m.lastDraw = m.clockOn
+}
+
+// batchDone counts one batch: its mean loss, the probabilities the network
+// gave (one row per image) and the true labels.
+func (m *meter) batchDone(loss float64, probs nn.Matrix, labels []int) {
+	n := len(labels)
+	for r, row := range probs {
+		if argmax(row) == labels[r] {
+			m.winRight++
+		}
+	}
+	m.batches++
+	m.images += n
+	m.lossSum += loss * float64(n)
+	m.winSum += loss * float64(n)
+	m.winImages += n
+	// The curve gets a point at the end of each tenth of the epoch.
+	if m.batches >= (m.tenth*m.perEpoch+9)/10 {
+		m.curveX = append(m.curveX, float64(m.epoch-1)+float64(m.batches)/float64(m.perEpoch))
+		m.curveY = append(m.curveY, m.winSum/float64(m.winImages))
+		m.curveAcc = append(m.curveAcc, float64(m.winRight)/float64(m.winImages))
+		m.winSum, m.winImages, m.winRight = 0, 0, 0
+		for m.tenth <= 10 && (m.tenth*m.perEpoch+9)/10 <= m.batches {
+			m.tenth++
+		}
+	}
+	if m.progress != nil {
+		if now := time.Now(); now.Sub(m.lastDraw) >= 200*time.Millisecond {
+			m.lastDraw = now
+			m.draw(now)
+		}
+	}
+}
+
+// draw redraws the progress line in place: '\r' returns to the start of the
+// line, and spaces cover what a longer previous line left behind.
+func (m *meter) draw(now time.Time) {
+	rate := float64(m.images) / (m.epochTime + now.Sub(m.clockOn)).Seconds()
+	text := fmt.Sprintf("epoch %d/%d  batch %s/%s  loss %.4f  %s images/s",
+		m.epoch, m.epochs, nn.Thousands(m.batches), nn.Thousands(m.perEpoch),
+		m.lossSum/float64(m.images), nn.Thousands(int(rate)))
+	fmt.Fprintf(m.progress, "\r%s%s", text, strings.Repeat(" ", max(0, m.drawn-len(text))))
+	m.drawn = len(text)
+}
+
+// clearLine wipes the progress line before the notebook prints a row.
+func (m *meter) clearLine() {
+	if m.progress != nil && m.drawn > 0 {
+		fmt.Fprintf(m.progress, "\r%s\r", strings.Repeat(" ", m.drawn))
+		m.drawn = 0
+	}
+}
+
+// stopClock ends the epoch's training time.
+func (m *meter) stopClock() {
+	m.epochTime += time.Since(m.clockOn)
+	m.trained += m.epochTime
+	m.clearLine()
+}
+
+// epochDone prints the epoch's row of the table.
+func (m *meter) epochDone(accuracy float64) {
+	loss := m.lossSum / float64(max(1, m.images))
+	m.epochLoss = append(m.epochLoss, loss)
+	m.accuracy = append(m.accuracy, accuracy)
+	fmt.Fprintf(m.w, "%5d  %10s  %13.4f  %7s", m.epoch, lossText(loss), accuracy, m.seconds(m.epochTime))
+	if m.article != "" {
+		if m.epoch < len(m.reported) {
+			fmt.Fprintf(m.w, "  %*.4f", len(m.article), m.reported[m.epoch])
+		}
+	}
+	fmt.Fprintln(m.w)
+}
+
+// seconds formats a duration for the table, or "-" under -notime.
+func (m *meter) seconds(d time.Duration) string {
+	if m.noTime {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f", d.Seconds())
+}
+
+// secondsPerEpoch is the mean training time of an epoch (0 when none ran).
+func (m *meter) secondsPerEpoch() float64 {
+	if len(m.epochLoss) == 0 {
+		return 0
+	}
+	return m.trained.Seconds() / float64(len(m.epochLoss))
+}
+
+// lossText prints a loss with 4 decimals, or in scientific notation when a
+// too-large learning rate has sent it far beyond any sensible value.
+func lossText(loss float64) string {
+	if loss < 1e4 {
+		return fmt.Sprintf("%.4f", loss)
+	}
+	return fmt.Sprintf("%.3g", loss)
+}
