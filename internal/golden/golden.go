@@ -7,6 +7,7 @@ package golden
 import (
 	"bytes"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -135,4 +136,26 @@ func itoa(n int) string {
 	i--
 	b[i] = byte('0' + n)
 	return string(b[i:])
+}
+
+// Run calls a chapter's run function with args and returns what it printed,
+// failing the test if it returns an error.
+func Run(t testing.TB, run func(w io.Writer, args []string) error, args ...string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := run(&buf, args); err != nil {
+		t.Fatalf("run %q: %v", args, err)
+	}
+	return buf.Bytes()
+}
+
+// CheckFigures runs the chapter with args and -svg into a temporary folder,
+// and checks every figure it writes against the committed one in ../docs/img.
+// It returns the temporary folder and what the run printed.
+func CheckFigures(t testing.TB, run func(w io.Writer, args []string) error, args ...string) (dir string, out []byte) {
+	t.Helper()
+	dir = t.TempDir()
+	out = Run(t, run, append(args, "-svg", dir)...)
+	CheckFiles(t, dir, filepath.Join("..", "docs", "img"))
+	return dir, out
 }
