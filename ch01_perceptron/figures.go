@@ -4,9 +4,8 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"path/filepath"
 
-	"nnfromscratch/internal/atomicfile"
+	"nnfromscratch/internal/cli"
 	"nnfromscratch/nn"
 )
 
@@ -15,23 +14,13 @@ const lo, hi = -0.5, 1.5
 
 // writeFigures writes the chapter's SVG figures into dir and names them on w.
 func writeFigures(w io.Writer, dir string, runs map[string]trainResult) error {
-	figures := []struct {
-		name string
-		plot nn.Plot
-	}{
-		{"ch01_and.svg", learnedPlot("AND", runs["AND"], andTask)},
-		{"ch01_xor.svg", xorPlot()},
-		{"ch01_step_loss.svg", lossPlot()},
-	}
+	and, xor, loss := learnedPlot("AND", runs["AND"], andTask), xorPlot(), lossPlot()
 	fmt.Fprintln(w)
-	for _, f := range figures {
-		path := filepath.Join(dir, f.name)
-		if err := atomicfile.Write(path, f.plot.SVG); err != nil {
-			return err
-		}
-		fmt.Fprintln(w, "figure written:", path)
-	}
-	return nil
+	return cli.WriteFigures(w, dir,
+		cli.Figure{Name: "ch01_and.svg", SVG: and.SVG},
+		cli.Figure{Name: "ch01_xor.svg", SVG: xor.SVG},
+		cli.Figure{Name: "ch01_step_loss.svg", SVG: loss.SVG},
+	)
 }
 
 // pointSeries splits the four samples of a task by class: targets 0 first

@@ -12,26 +12,18 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 
-	"nnfromscratch/internal/atomicfile"
+	"nnfromscratch/internal/cli"
 	"nnfromscratch/nn"
 )
 
-func main() {
-	if err := run(os.Stdout, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "ch01_perceptron:", err)
-		os.Exit(1)
-	}
-}
+func main() { cli.Main("ch01_perceptron", run) }
 
 // config holds the command-line flags.
 type config struct {
@@ -41,46 +33,34 @@ type config struct {
 	svgDir string
 }
 
-func parseFlags(w io.Writer, args []string) (config, error) {
-	var c config
+// parseFlags reads the flags; help is true after -h, which prints the usage.
+func parseFlags(w io.Writer, args []string) (c config, help bool, err error) {
 	fs := flag.NewFlagSet("ch01_perceptron", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	fs.Uint64Var(&c.seed, "seed", 1, "seed of the random starting weights")
 	fs.IntVar(&c.epochs, "epochs", 100, "most passes over the four samples the learning rule may take (1..100000)")
 	fs.Float64Var(&c.eta, "lr", 0.1, "learning rate η of the perceptron rule (> 0)")
 	fs.StringVar(&c.svgDir, "svg", "", "write the chapter's figures (ch01_*.svg) into this existing `directory`")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(w, "usage: go run ./ch01_perceptron [flags]")
-			fs.SetOutput(w)
-			fs.PrintDefaults()
-		}
-		return c, err
-	}
-	if fs.NArg() > 0 {
-		return c, fmt.Errorf("unexpected argument %q (all settings are flags; see -h)", fs.Arg(0))
+	if help, err := cli.Parse(fs, w, args); help || err != nil {
+		return c, help, err
 	}
 	if c.epochs < 1 || c.epochs > 100000 {
-		return c, fmt.Errorf("-epochs %d: want a number from 1 to 100000", c.epochs)
+		return c, false, fmt.Errorf("-epochs %d: want a number from 1 to 100000", c.epochs)
 	}
 	if !(c.eta > 0) || math.IsInf(c.eta, 0) {
-		return c, fmt.Errorf("-lr %g: want a positive number such as 0.1", c.eta)
+		return c, false, fmt.Errorf("-lr %g: want a positive number such as 0.1", c.eta)
 	}
 	if c.svgDir != "" {
-		if err := atomicfile.CheckWritable(filepath.Join(c.svgDir, "ch01_xor.svg")); err != nil {
-			return c, fmt.Errorf("-svg: %w", err)
+		if err := cli.CheckDir(c.svgDir); err != nil {
+			return c, false, err
 		}
 	}
-	return c, nil
+	return c, false, nil
 }
 
 // run prints the chapter's notebook to w.
 func run(w io.Writer, args []string) error {
-	c, err := parseFlags(w, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
-	if err != nil {
+	c, help, err := parseFlags(w, args)
+	if help || err != nil {
 		return err
 	}
 	gates(w)

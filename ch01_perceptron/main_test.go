@@ -12,35 +12,20 @@ import (
 )
 
 func TestGolden(t *testing.T) {
-	var buf bytes.Buffer
-	if err := run(&buf, []string{"-seed", "1", "-epochs", "100"}); err != nil {
-		t.Fatal(err)
-	}
-	golden.Check(t, "run", buf.Bytes())
-	golden.CheckDoc(t, "../docs/ch01_perceptron.md", buf.Bytes())
+	out := golden.Run(t, run, "-seed", "1", "-epochs", "100")
+	golden.Check(t, "run", out)
+	golden.CheckDoc(t, "../docs/ch01_perceptron.md", out)
 }
 
 func TestFigures(t *testing.T) {
-	tmp := t.TempDir()
-	var buf bytes.Buffer
-	if err := run(&buf, []string{"-svg", tmp}); err != nil {
-		t.Fatal(err)
-	}
-	golden.CheckFiles(t, tmp, "../docs/img")
-	if !strings.Contains(buf.String(), filepath.Join(tmp, "ch01_xor.svg")) {
+	dir, out := golden.CheckFigures(t, run)
+	if !strings.Contains(string(out), filepath.Join(dir, "ch01_xor.svg")) {
 		t.Error("the output does not name the figures it wrote")
 	}
 }
 
 func TestSameSeedSameOutput(t *testing.T) {
-	var a, b bytes.Buffer
-	if err := run(&a, []string{"-seed", "7"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := run(&b, []string{"-seed", "7"}); err != nil {
-		t.Fatal(err)
-	}
-	if a.String() != b.String() {
+	if !bytes.Equal(golden.Run(t, run, "-seed", "7"), golden.Run(t, run, "-seed", "7")) {
 		t.Error("two runs with -seed 7 print different output")
 	}
 }
@@ -84,13 +69,10 @@ func TestBadFlags(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	var buf bytes.Buffer
-	if err := run(&buf, []string{"-h"}); err != nil {
-		t.Fatalf("-h: %v, want no error", err)
-	}
+	out := string(golden.Run(t, run, "-h"))
 	for _, f := range []string{"-seed", "-epochs", "-lr", "-svg"} {
-		if !strings.Contains(buf.String(), f) {
-			t.Errorf("-h does not list %s:\n%s", f, buf.String())
+		if !strings.Contains(out, f) {
+			t.Errorf("-h does not list %s:\n%s", f, out)
 		}
 	}
 }

@@ -4,9 +4,8 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"path/filepath"
 
-	"nnfromscratch/internal/atomicfile"
+	"nnfromscratch/internal/cli"
 	"nnfromscratch/nn"
 )
 
@@ -90,31 +89,20 @@ func vanishingPlot(g layerGrads) nn.Plot {
 
 // writeFigures writes the chapter's SVG figures into dir and names them on w.
 func writeFigures(w io.Writer, dir string, g layerGrads) error {
-	figures := []struct {
-		name string
-		plot nn.Plot
-	}{
-		{"ch02_activations.svg", overviewPlot("Activation functions", "",
-			func(a nn.Activation) func(float64) float64 { return a.F }, -1.2, 2.2)},
-		{"ch02_derivatives.svg", derivativesPlot()},
-		{"ch02_vanishing.svg", vanishingPlot(g)},
+	overview := overviewPlot("Activation functions", "",
+		func(a nn.Activation) func(float64) float64 { return a.F }, -1.2, 2.2)
+	derivs, vanish := derivativesPlot(), vanishingPlot(g)
+	figures := []cli.Figure{
+		{Name: "ch02_activations.svg", SVG: overview.SVG},
+		{Name: "ch02_derivatives.svg", SVG: derivs.SVG},
+		{Name: "ch02_vanishing.svg", SVG: vanish.SVG},
 	}
 	for _, a := range nn.Activations {
 		p := functionPlot(a)
 		p.XLabel = "x"
 		p.Series[1].Dashed = true
-		figures = append(figures, struct {
-			name string
-			plot nn.Plot
-		}{"ch02_" + a.Name + ".svg", p})
+		figures = append(figures, cli.Figure{Name: "ch02_" + a.Name + ".svg", SVG: p.SVG})
 	}
 	fmt.Fprintln(w)
-	for _, f := range figures {
-		path := filepath.Join(dir, f.name)
-		if err := atomicfile.Write(path, f.plot.SVG); err != nil {
-			return err
-		}
-		fmt.Fprintln(w, "figure written:", path)
-	}
-	return nil
+	return cli.WriteFigures(w, dir, figures...)
 }

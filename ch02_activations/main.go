@@ -13,26 +13,18 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 
-	"nnfromscratch/internal/atomicfile"
+	"nnfromscratch/internal/cli"
 	"nnfromscratch/nn"
 )
 
-func main() {
-	if err := run(os.Stdout, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "ch02_activations:", err)
-		os.Exit(1)
-	}
-}
+func main() { cli.Main("ch02_activations", run) }
 
 // config holds the command-line flags.
 type config struct {
@@ -41,42 +33,30 @@ type config struct {
 	svgDir string
 }
 
-func parseFlags(w io.Writer, args []string) (config, error) {
-	var c config
+// parseFlags reads the flags; help is true after -h, which prints the usage.
+func parseFlags(w io.Writer, args []string) (c config, help bool, err error) {
 	fs := flag.NewFlagSet("ch02_activations", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	fs.Uint64Var(&c.seed, "seed", 1, "seed of the random weights and inputs")
 	fs.IntVar(&c.depth, "depth", 10, "hidden layers in the vanishing-gradient experiment (5..50)")
 	fs.StringVar(&c.svgDir, "svg", "", "write the chapter's figures (ch02_*.svg) into this existing `directory`")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(w, "usage: go run ./ch02_activations [flags]")
-			fs.SetOutput(w)
-			fs.PrintDefaults()
-		}
-		return c, err
-	}
-	if fs.NArg() > 0 {
-		return c, fmt.Errorf("unexpected argument %q (all settings are flags; see -h)", fs.Arg(0))
+	if help, err := cli.Parse(fs, w, args); help || err != nil {
+		return c, help, err
 	}
 	if c.depth < 5 || c.depth > 50 {
-		return c, fmt.Errorf("-depth %d: want a number of hidden layers from 5 to 50", c.depth)
+		return c, false, fmt.Errorf("-depth %d: want a number of hidden layers from 5 to 50", c.depth)
 	}
 	if c.svgDir != "" {
-		if err := atomicfile.CheckWritable(filepath.Join(c.svgDir, "ch02_activations.svg")); err != nil {
-			return c, fmt.Errorf("-svg: %w", err)
+		if err := cli.CheckDir(c.svgDir); err != nil {
+			return c, false, err
 		}
 	}
-	return c, nil
+	return c, false, nil
 }
 
 // run prints the chapter's notebook to w.
 func run(w io.Writer, args []string) error {
-	c, err := parseFlags(w, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
-	if err != nil {
+	c, help, err := parseFlags(w, args)
+	if help || err != nil {
 		return err
 	}
 	fmt.Fprintln(w, "Chapter 2: step, sigmoid, tanh, ReLU, softmax")

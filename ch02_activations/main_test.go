@@ -11,22 +11,14 @@ import (
 )
 
 func TestGolden(t *testing.T) {
-	var buf bytes.Buffer
-	if err := run(&buf, []string{"-seed", "1", "-depth", "10"}); err != nil {
-		t.Fatal(err)
-	}
-	golden.Check(t, "run", buf.Bytes())
-	golden.CheckDoc(t, "../docs/ch02_activations.md", buf.Bytes())
+	out := golden.Run(t, run, "-seed", "1", "-depth", "10")
+	golden.Check(t, "run", out)
+	golden.CheckDoc(t, "../docs/ch02_activations.md", out)
 }
 
 func TestFigures(t *testing.T) {
-	tmp := t.TempDir()
-	var buf bytes.Buffer
-	if err := run(&buf, []string{"-svg", tmp}); err != nil {
-		t.Fatal(err)
-	}
-	golden.CheckFiles(t, tmp, "../docs/img")
-	if !strings.Contains(buf.String(), filepath.Join(tmp, "ch02_activations.svg")) {
+	dir, out := golden.CheckFigures(t, run)
+	if !strings.Contains(string(out), filepath.Join(dir, "ch02_activations.svg")) {
 		t.Error("the output does not name the figures it wrote")
 	}
 }
@@ -53,13 +45,10 @@ func TestBadFlags(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	var buf bytes.Buffer
-	if err := run(&buf, []string{"-h"}); err != nil {
-		t.Fatalf("-h: %v, want no error", err)
-	}
+	out := string(golden.Run(t, run, "-h"))
 	for _, f := range []string{"-seed", "-depth", "-svg"} {
-		if !strings.Contains(buf.String(), f) {
-			t.Errorf("-h does not list %s:\n%s", f, buf.String())
+		if !strings.Contains(out, f) {
+			t.Errorf("-h does not list %s:\n%s", f, out)
 		}
 	}
 }

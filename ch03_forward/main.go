@@ -13,24 +13,18 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
+	"nnfromscratch/internal/cli"
 	"nnfromscratch/nn"
 )
 
-func main() {
-	if err := run(os.Stdout, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "ch03_forward:", err)
-		os.Exit(1)
-	}
-}
+func main() { cli.Main("ch03_forward", run) }
 
 // config holds the command-line flags.
 type config struct {
@@ -38,33 +32,19 @@ type config struct {
 	timing bool
 }
 
-func parseFlags(w io.Writer, args []string) (config, error) {
-	var c config
+// parseFlags reads the flags; help is true after -h, which prints the usage.
+func parseFlags(w io.Writer, args []string) (c config, help bool, err error) {
 	fs := flag.NewFlagSet("ch03_forward", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	fs.Uint64Var(&c.seed, "seed", 1, "seed of the random weights of the 784-50-100-10 network")
 	fs.BoolVar(&c.timing, "time", false, "also measure how long the forward passes take (the times depend on the machine)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(w, "usage: go run ./ch03_forward [flags]")
-			fs.SetOutput(w)
-			fs.PrintDefaults()
-		}
-		return c, err
-	}
-	if fs.NArg() > 0 {
-		return c, fmt.Errorf("unexpected argument %q (all settings are flags; see -h)", fs.Arg(0))
-	}
-	return c, nil
+	help, err = cli.Parse(fs, w, args)
+	return c, help, err
 }
 
 // run prints the chapter's notebook to w.
 func run(w io.Writer, args []string) error {
-	c, err := parseFlags(w, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
-	if err != nil {
+	c, help, err := parseFlags(w, args)
+	if help || err != nil {
 		return err
 	}
 	fmt.Fprintln(w, "Chapter 3: matrices, layers, batches")

@@ -10,12 +10,9 @@ import (
 )
 
 func TestGolden(t *testing.T) {
-	var buf bytes.Buffer
-	if err := run(&buf, []string{"-seed", "1"}); err != nil {
-		t.Fatal(err)
-	}
-	golden.Check(t, "run", buf.Bytes())
-	golden.CheckDoc(t, "../docs/ch03_forward.md", buf.Bytes())
+	out := golden.Run(t, run, "-seed", "1")
+	golden.Check(t, "run", out)
+	golden.CheckDoc(t, "../docs/ch03_forward.md", out)
 }
 
 func TestBadFlags(t *testing.T) {
@@ -38,13 +35,10 @@ func TestBadFlags(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	var buf bytes.Buffer
-	if err := run(&buf, []string{"-h"}); err != nil {
-		t.Fatalf("-h: %v, want no error", err)
-	}
+	out := string(golden.Run(t, run, "-h"))
 	for _, f := range []string{"-seed", "-time"} {
-		if !strings.Contains(buf.String(), f) {
-			t.Errorf("-h does not list %s:\n%s", f, buf.String())
+		if !strings.Contains(out, f) {
+			t.Errorf("-h does not list %s:\n%s", f, out)
 		}
 	}
 }

@@ -14,27 +14,19 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
-	"nnfromscratch/internal/atomicfile"
+	"nnfromscratch/internal/cli"
 	"nnfromscratch/nn"
 )
 
-func main() {
-	if err := run(os.Stdout, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "ch04_loss:", err)
-		os.Exit(1)
-	}
-}
+func main() { cli.Main("ch04_loss", run) }
 
 // config holds the command-line flags.
 type config struct {
@@ -48,46 +40,34 @@ type config struct {
 // network costs 708 forward passes.
 const maxSteps = 5000
 
-func parseFlags(w io.Writer, args []string) (config, error) {
-	var c config
+// parseFlags reads the flags; help is true after -h, which prints the usage.
+func parseFlags(w io.Writer, args []string) (c config, help bool, err error) {
 	fs := flag.NewFlagSet("ch04_loss", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	fs.Uint64Var(&c.seed, "seed", 1, "seed of the quadrant network's random starting weights")
 	fs.IntVar(&c.steps, "steps", 40, fmt.Sprintf("gradient descent steps on the quadrant network (1..%d)", maxSteps))
 	fs.Float64Var(&c.lr, "lr", 0.1, "learning rate of the quadrant network's descent (> 0)")
 	fs.StringVar(&c.svgDir, "svg", "", "write the chapter's figure (ch04_descent.svg) into this existing `directory`")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(w, "usage: go run ./ch04_loss [flags]")
-			fs.SetOutput(w)
-			fs.PrintDefaults()
-		}
-		return c, err
-	}
-	if fs.NArg() > 0 {
-		return c, fmt.Errorf("unexpected argument %q (all settings are flags; see -h)", fs.Arg(0))
+	if help, err := cli.Parse(fs, w, args); help || err != nil {
+		return c, help, err
 	}
 	if c.steps < 1 || c.steps > maxSteps {
-		return c, fmt.Errorf("-steps %d: want a number from 1 to %d", c.steps, maxSteps)
+		return c, false, fmt.Errorf("-steps %d: want a number from 1 to %d", c.steps, maxSteps)
 	}
 	if !(c.lr > 0) || math.IsInf(c.lr, 0) {
-		return c, fmt.Errorf("-lr %g: want a positive number such as 0.1", c.lr)
+		return c, false, fmt.Errorf("-lr %g: want a positive number such as 0.1", c.lr)
 	}
 	if c.svgDir != "" {
-		if err := atomicfile.CheckWritable(filepath.Join(c.svgDir, descentFigure)); err != nil {
-			return c, fmt.Errorf("-svg: %w", err)
+		if err := cli.CheckDir(c.svgDir); err != nil {
+			return c, false, err
 		}
 	}
-	return c, nil
+	return c, false, nil
 }
 
 // run prints the chapter's notebook to w.
 func run(w io.Writer, args []string) error {
-	c, err := parseFlags(w, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
-	if err != nil {
+	c, help, err := parseFlags(w, args)
+	if help || err != nil {
 		return err
 	}
 	fmt.Fprintln(w, "Chapter 4: measuring wrongness, numerical gradients")
@@ -103,14 +83,11 @@ func run(w io.Writer, args []string) error {
 	if err := quadrants(w, c); err != nil {
 		return err
 	}
-	if c.svgDir != "" {
-		path := filepath.Join(c.svgDir, descentFigure)
-		if err := atomicfile.Write(path, descentPlot(runs[0], runs[1], false).SVG); err != nil {
-			return err
-		}
-		fmt.Fprintf(w, "\nwrote %s\n", path)
+	if c.svgDir == "" {
+		return nil
 	}
-	return nil
+	fmt.Fprintln(w)
+	return cli.WriteFigures(w, c.svgDir, cli.Figure{Name: descentFigure, SVG: descentPlot(runs[0], runs[1], false).SVG})
 }
 
 func heading(w io.Writer, s string) { fmt.Fprintf(w, "\n== %s ==\n\n", s) }

@@ -13,22 +13,14 @@ import (
 )
 
 func TestGolden(t *testing.T) {
-	var buf bytes.Buffer
-	if err := run(&buf, []string{"-seed", "1", "-steps", "40", "-lr", "0.1"}); err != nil {
-		t.Fatal(err)
-	}
-	golden.Check(t, "run", buf.Bytes())
-	golden.CheckDoc(t, "../docs/ch04_loss.md", buf.Bytes())
+	out := golden.Run(t, run, "-seed", "1", "-steps", "40", "-lr", "0.1")
+	golden.Check(t, "run", out)
+	golden.CheckDoc(t, "../docs/ch04_loss.md", out)
 }
 
 func TestFigures(t *testing.T) {
-	tmp := t.TempDir()
-	var buf bytes.Buffer
-	if err := run(&buf, []string{"-svg", tmp}); err != nil {
-		t.Fatal(err)
-	}
-	golden.CheckFiles(t, tmp, "../docs/img")
-	if !strings.Contains(buf.String(), filepath.Join(tmp, descentFigure)) {
+	dir, out := golden.CheckFigures(t, run)
+	if !strings.Contains(string(out), filepath.Join(dir, descentFigure)) {
 		t.Error("the output does not name the figure it wrote")
 	}
 }
@@ -57,13 +49,10 @@ func TestBadFlags(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	var buf bytes.Buffer
-	if err := run(&buf, []string{"-h"}); err != nil {
-		t.Fatalf("-h: %v, want no error", err)
-	}
+	out := string(golden.Run(t, run, "-h"))
 	for _, f := range []string{"-seed", "-steps", "-lr", "-svg"} {
-		if !strings.Contains(buf.String(), f) {
-			t.Errorf("-h does not list %s:\n%s", f, buf.String())
+		if !strings.Contains(out, f) {
+			t.Errorf("-h does not list %s:\n%s", f, out)
 		}
 	}
 }

@@ -10,18 +10,15 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"nnfromscratch/data"
-	"nnfromscratch/internal/atomicfile"
+	"nnfromscratch/internal/cli"
 	"nnfromscratch/nn"
 )
 
@@ -36,12 +33,7 @@ const (
 // regionsFile is the figure -svg writes.
 const regionsFile = "ch05_regions.svg"
 
-func main() {
-	if err := run(os.Stdout, os.Args[1:]); err != nil {
-		fmt.Fprintf(os.Stderr, "ch05_backprop: %v\n", err)
-		os.Exit(1)
-	}
-}
+func main() { cli.Main("ch05_backprop", run) }
 
 // config holds the chapter's flags.
 type config struct {
@@ -51,46 +43,34 @@ type config struct {
 	steps  int     // its training steps
 }
 
-func parseFlags(w io.Writer, args []string) (config, error) {
-	var c config
+// parseFlags reads the flags; help is true after -h, which prints the usage.
+func parseFlags(w io.Writer, args []string) (c config, help bool, err error) {
 	fs := flag.NewFlagSet("ch05_backprop", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	fs.Uint64Var(&c.seed, "seed", 1, "seed of every random choice (same seed, same output)")
 	fs.StringVar(&c.svgDir, "svg", "", "write the figure "+regionsFile+" into this folder (e.g. docs/img)")
 	fs.Float64Var(&c.lr, "lr", 0.1, "learning rate of the quadrant classifier (section 5)")
 	fs.IntVar(&c.steps, "steps", 1000, "training steps of the quadrant classifier (section 5)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(w, "Usage of ch05_backprop:")
-			fs.SetOutput(w)
-			fs.PrintDefaults()
-		}
-		return c, err
-	}
-	if fs.NArg() > 0 {
-		return c, fmt.Errorf("unexpected argument %q (all options are flags, see -h)", fs.Arg(0))
+	if help, err := cli.Parse(fs, w, args); help || err != nil {
+		return c, help, err
 	}
 	if !(c.lr > 0) || math.IsInf(c.lr, 0) {
-		return c, fmt.Errorf("-lr %g: the learning rate must be a positive number, e.g. -lr 0.1", c.lr)
+		return c, false, fmt.Errorf("-lr %g: the learning rate must be a positive number, e.g. -lr 0.1", c.lr)
 	}
 	if c.steps < 1 || c.steps > 1_000_000 {
-		return c, fmt.Errorf("-steps %d: want 1 to 1000000 training steps", c.steps)
+		return c, false, fmt.Errorf("-steps %d: want 1 to 1000000 training steps", c.steps)
 	}
-	return c, nil
+	return c, false, nil
 }
 
 func run(w io.Writer, args []string) error {
-	c, err := parseFlags(w, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
-	if err != nil {
+	c, help, err := parseFlags(w, args)
+	if help || err != nil {
 		return err
 	}
 	if c.svgDir != "" {
 		// Find out now, not after the work, that the figure cannot be written.
-		if err := atomicfile.CheckWritable(filepath.Join(c.svgDir, regionsFile)); err != nil {
-			return fmt.Errorf("-svg: %w", err)
+		if err := cli.CheckDir(c.svgDir); err != nil {
+			return err
 		}
 	}
 	fmt.Fprintln(w, "Chapter 5: backpropagation, the chain rule one layer at a time")
@@ -102,7 +82,12 @@ func run(w io.Writer, args []string) error {
 	}
 	fanOut(w)
 	gradientCheck(w, c.seed)
-	return quadrants(w, c)
+	regions, err := quadrants(w, c)
+	if err != nil || c.svgDir == "" {
+		return err
+	}
+	fmt.Fprintln(w)
+	return cli.WriteFigures(w, c.svgDir, cli.Figure{Name: regionsFile, SVG: regions.SVG})
 }
 
 // agreement prints a relative error between two gradients as the decade it

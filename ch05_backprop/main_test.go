@@ -11,24 +11,16 @@ import (
 )
 
 func TestGolden(t *testing.T) {
-	var buf bytes.Buffer
-	if err := run(&buf, nil); err != nil {
-		t.Fatal(err)
-	}
-	golden.Check(t, "run", buf.Bytes())
-	golden.CheckDoc(t, "../docs/ch05_backprop.md", buf.Bytes())
+	out := golden.Run(t, run)
+	golden.Check(t, "run", out)
+	golden.CheckDoc(t, "../docs/ch05_backprop.md", out)
 }
 
 func TestFigures(t *testing.T) {
-	dir := t.TempDir()
-	var buf bytes.Buffer
-	if err := run(&buf, []string{"-svg", dir}); err != nil {
-		t.Fatal(err)
-	}
+	dir, _ := golden.CheckFigures(t, run)
 	if _, err := os.Stat(filepath.Join(dir, regionsFile)); err != nil {
-		t.Fatal(err)
+		t.Error(err)
 	}
-	golden.CheckFiles(t, dir, "../docs/img")
 }
 
 func TestBadFlags(t *testing.T) {
@@ -61,13 +53,10 @@ func TestBadFlags(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	var buf bytes.Buffer
-	if err := run(&buf, []string{"-h"}); err != nil {
-		t.Fatalf("-h: %v", err)
-	}
+	out := string(golden.Run(t, run, "-h"))
 	for _, flag := range []string{"-seed", "-svg", "-lr", "-steps"} {
-		if !strings.Contains(buf.String(), flag) {
-			t.Errorf("-h does not list %s:\n%s", flag, buf.String())
+		if !strings.Contains(out, flag) {
+			t.Errorf("-h does not list %s:\n%s", flag, out)
 		}
 	}
 }

@@ -4,10 +4,8 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"path/filepath"
 	"strings"
 
-	"nnfromscratch/internal/atomicfile"
 	"nnfromscratch/nn"
 )
 
@@ -43,7 +41,9 @@ func shouldReport(s, steps int) bool {
 	return s == 1 || s%every == 0 || s == steps
 }
 
-func quadrants(w io.Writer, c config) error {
+// quadrants trains the quadrant classifier and returns its decision regions
+// as a figure.
+func quadrants(w io.Writer, c config) (*nn.Plot, error) {
 	fmt.Fprintln(w, "== 5. Training the quadrant classifier with backprop ==")
 	fmt.Fprintln(w)
 	t := nn.OneHot(quadrantLabels, 4)
@@ -57,7 +57,7 @@ func quadrants(w io.Writer, c config) error {
 	for s := 1; s <= c.steps; s++ {
 		loss := net.Step(quadrantX, t, opt)
 		if err := nn.CheckLoss(loss, s, c.lr); err != nil {
-			return err
+			return nil, err
 		}
 		losses = append(losses, loss)
 		if shouldReport(s, c.steps) {
@@ -70,13 +70,8 @@ func quadrants(w io.Writer, c config) error {
 
 	classifyNew(w, net)
 	asciiRegions(w, net)
-	if c.svgDir != "" {
-		if err := drawRegions(filepath.Join(c.svgDir, regionsFile), net); err != nil {
-			return err
-		}
-	}
 	compareNumerical(w, c, losses)
-	return nil
+	return regionsPlot(net), nil
 }
 
 func classifyNew(w io.Writer, net *nn.MLP) {
@@ -143,10 +138,10 @@ func asciiRegions(w io.Writer, net *nn.MLP) {
 	fmt.Fprintln(w)
 }
 
-// drawRegions writes the decision regions, the training points and the new
-// points as an SVG figure.
-func drawRegions(path string, net *nn.MLP) error {
-	p := nn.Plot{
+// regionsPlot draws the decision regions, the training points and the new
+// points.
+func regionsPlot(net *nn.MLP) *nn.Plot {
+	p := &nn.Plot{
 		Title:  "2-50-4 network trained on four points: decision regions",
 		XLabel: "x", YLabel: "y",
 		XMin: -5, XMax: 5, YMin: -5, YMax: 5,
@@ -167,7 +162,7 @@ func drawRegions(path string, net *nn.MLP) error {
 		fresh.Y = append(fresh.Y, q.y)
 	}
 	p.Series = append(p.Series, fresh)
-	return atomicfile.Write(path, p.SVG)
+	return p
 }
 
 // compareNumerical trains the same network from the same start with

@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"path/filepath"
 
 	"nnfromscratch/data"
-	"nnfromscratch/internal/atomicfile"
 	"nnfromscratch/nn"
 )
 
@@ -144,7 +142,9 @@ func digitOptimizers() []racer {
 	}
 }
 
-func compare(w io.Writer, c config, d *digits) (map[string]*result, error) {
+// compare trains the network with each optimiser and returns the results by
+// optimiser name and the figure of their training losses.
+func compare(w io.Writer, c config, d *digits) (map[string]*result, *nn.Plot, error) {
 	fmt.Fprintln(w, "== 3. One network, five optimisers, on real digits ==")
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Data: %s, %s training and %s held-out digits.\n",
@@ -157,12 +157,13 @@ func compare(w io.Writer, c config, d *digits) (map[string]*result, error) {
 	fmt.Fprintln(w)
 	epochHeader(w, fmt.Sprintf("  %-9s %-6s", "optimiser", "lr"), fmt.Sprintf("  %-9s %-6s", "", ""), c.epochs)
 	results := map[string]*result{}
-	plot := nn.Plot{Title: fmt.Sprintf("Training loss, %s digits, batch %d", nn.Thousands(d.trainX.Rows()), c.batch),
-		XLabel: "epoch", YLabel: "mean cross-entropy of recent batches"}
+	plot := &nn.Plot{Title: fmt.Sprintf("Training loss, %s digits, batch %d", nn.Thousands(d.trainX.Rows()), c.batch),
+		XLabel: "epoch", YLabel: "mean cross-entropy of recent batches",
+		XMin: 0, XMax: float64(c.epochs), YMin: 0, YMax: 2.5}
 	for _, o := range digitOptimizers() {
 		r, err := train(c.seed, d, o.opt, o.lr, c.batch, c.epochs)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", o.name, err)
+			return nil, nil, fmt.Errorf("%s: %w", o.name, err)
 		}
 		results[o.name] = r
 		row(w, "  %-9s %-6g%s", o.name, o.lr, epochCells(r))
@@ -171,14 +172,7 @@ func compare(w io.Writer, c config, d *digits) (map[string]*result, error) {
 	fmt.Fprintln(w, "(loss: the mean loss of the epoch's batches, each measured before its update;")
 	fmt.Fprintln(w, " acc: held-out accuracy at the end of the epoch)")
 	fmt.Fprintln(w)
-	if c.svgDir != "" {
-		plot.YMin, plot.YMax = 0, 2.5
-		plot.XMin, plot.XMax = 0, float64(c.epochs)
-		if err := atomicfile.Write(filepath.Join(c.svgDir, lossFile), plot.SVG); err != nil {
-			return nil, err
-		}
-	}
-	return results, nil
+	return results, plot, nil
 }
 
 // ---------------------------------------------------------------------------

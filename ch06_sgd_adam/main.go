@@ -10,16 +10,13 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 
-	"nnfromscratch/internal/atomicfile"
+	"nnfromscratch/internal/cli"
 	"nnfromscratch/nn"
 )
 
@@ -29,12 +26,7 @@ const (
 	lossFile = "ch06_mnist_loss.svg"
 )
 
-func main() {
-	if err := run(os.Stdout, os.Args[1:]); err != nil {
-		fmt.Fprintf(os.Stderr, "ch06_sgd_adam: %v\n", err)
-		os.Exit(1)
-	}
-}
+func main() { cli.Main("ch06_sgd_adam", run) }
 
 // config holds the chapter's flags.
 type config struct {
@@ -46,62 +38,52 @@ type config struct {
 	steps  int // steps of the race
 }
 
-func parseFlags(w io.Writer, args []string) (config, error) {
-	var c config
+// parseFlags reads the flags; help is true after -h, which prints the usage.
+func parseFlags(w io.Writer, args []string) (c config, help bool, err error) {
 	fs := flag.NewFlagSet("ch06_sgd_adam", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	fs.Uint64Var(&c.seed, "seed", 1, "seed of every random choice (same seed, same output)")
 	fs.StringVar(&c.svgDir, "svg", "", "write "+raceFile+" and "+lossFile+" into this folder (e.g. docs/img)")
 	fs.BoolVar(&c.full, "full", false, "train on all 8,000 sample digits and test on 2,000 (default: 2,000 and 500)")
 	fs.IntVar(&c.epochs, "epochs", 3, "epochs of every digit training run")
 	fs.IntVar(&c.batch, "batch", 32, "mini-batch size of the digit training runs")
 	fs.IntVar(&c.steps, "steps", 30, "steps of each optimiser in the race")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(w, "Usage of ch06_sgd_adam:")
-			fs.SetOutput(w)
-			fs.PrintDefaults()
-		}
-		return c, err
+	if help, err := cli.Parse(fs, w, args); help || err != nil {
+		return c, help, err
 	}
 	switch {
-	case fs.NArg() > 0:
-		return c, fmt.Errorf("unexpected argument %q (all options are flags, see -h)", fs.Arg(0))
 	case c.epochs < 1 || c.epochs > 100:
-		return c, fmt.Errorf("-epochs %d: want 1 to 100", c.epochs)
+		return c, false, fmt.Errorf("-epochs %d: want 1 to 100", c.epochs)
 	case c.batch < 1 || c.batch > 8000:
-		return c, fmt.Errorf("-batch %d: want a mini-batch size from 1 to 8000", c.batch)
+		return c, false, fmt.Errorf("-batch %d: want a mini-batch size from 1 to 8000", c.batch)
 	case c.steps < 1 || c.steps > 10000:
-		return c, fmt.Errorf("-steps %d: want 1 to 10000 race steps", c.steps)
+		return c, false, fmt.Errorf("-steps %d: want 1 to 10000 race steps", c.steps)
 	}
-	return c, nil
+	return c, false, nil
 }
 
 func run(w io.Writer, args []string) error {
-	c, err := parseFlags(w, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
-	if err != nil {
+	c, help, err := parseFlags(w, args)
+	if help || err != nil {
 		return err
 	}
 	if c.svgDir != "" {
 		// Find out now, not after the training, that the figures cannot be written.
-		if err := atomicfile.CheckWritable(filepath.Join(c.svgDir, raceFile)); err != nil {
-			return fmt.Errorf("-svg: %w", err)
+		if err := cli.CheckDir(c.svgDir); err != nil {
+			return err
 		}
 	}
 	fmt.Fprintln(w, "Chapter 6: optimisers — SGD, Momentum, AdaGrad, RMSProp, Adam")
 	fmt.Fprintln(w)
 	rules(w)
-	if err := race(w, c); err != nil {
+	racePlot, err := race(w, c)
+	if err != nil {
 		return err
 	}
 	d, err := loadDigits(c.full)
 	if err != nil {
 		return err
 	}
-	results, err := compare(w, c, d)
+	results, lossPlot, err := compare(w, c, d)
 	if err != nil {
 		return err
 	}
@@ -111,7 +93,14 @@ func run(w io.Writer, args []string) error {
 	if err := badRates(w, c, d); err != nil {
 		return err
 	}
-	return silentFailure(w, c, d)
+	if err := silentFailure(w, c, d); err != nil || c.svgDir == "" {
+		return err
+	}
+	fmt.Fprintln(w)
+	return cli.WriteFigures(w, c.svgDir,
+		cli.Figure{Name: raceFile, SVG: racePlot.SVG},
+		cli.Figure{Name: lossFile, SVG: lossPlot.SVG},
+	)
 }
 
 // row prints one line of a table without the trailing blanks that

@@ -12,26 +12,18 @@ import (
 )
 
 func TestGolden(t *testing.T) {
-	var buf bytes.Buffer
-	if err := run(&buf, nil); err != nil {
-		t.Fatal(err)
-	}
-	golden.Check(t, "run", buf.Bytes())
-	golden.CheckDoc(t, "../docs/ch06_sgd_adam.md", buf.Bytes())
+	out := golden.Run(t, run)
+	golden.Check(t, "run", out)
+	golden.CheckDoc(t, "../docs/ch06_sgd_adam.md", out)
 }
 
 func TestFigures(t *testing.T) {
-	dir := t.TempDir()
-	var buf bytes.Buffer
-	if err := run(&buf, []string{"-svg", dir}); err != nil {
-		t.Fatal(err)
-	}
+	dir, _ := golden.CheckFigures(t, run)
 	for _, name := range []string{raceFile, lossFile} {
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
-			t.Fatal(err)
+			t.Error(err)
 		}
 	}
-	golden.CheckFiles(t, dir, "../docs/img")
 }
 
 func TestBadFlags(t *testing.T) {
@@ -66,13 +58,10 @@ func TestBadFlags(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	var buf bytes.Buffer
-	if err := run(&buf, []string{"-h"}); err != nil {
-		t.Fatalf("-h: %v", err)
-	}
+	out := string(golden.Run(t, run, "-h"))
 	for _, flag := range []string{"-seed", "-svg", "-full", "-epochs", "-batch", "-steps"} {
-		if !strings.Contains(buf.String(), flag) {
-			t.Errorf("-h does not list %s:\n%s", flag, buf.String())
+		if !strings.Contains(out, flag) {
+			t.Errorf("-h does not list %s:\n%s", flag, out)
 		}
 	}
 }

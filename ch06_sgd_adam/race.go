@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"path/filepath"
 
-	"nnfromscratch/internal/atomicfile"
 	"nnfromscratch/nn"
 )
 
@@ -53,7 +51,8 @@ func runRace(opt nn.Optimizer, steps int) (xs, ys []float64) {
 	return xs, ys
 }
 
-func race(w io.Writer, c config) error {
+// race prints the race and returns its figure.
+func race(w io.Writer, c config) (*nn.Plot, error) {
 	fmt.Fprintln(w, "== 2. The race: f(x, y) = x²/20 + y² from (-7, 2) ==")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "The bowl is 20 times steeper along y than along x: the gradient points mostly")
@@ -79,16 +78,13 @@ func race(w io.Writer, c config) error {
 	addContours(&svg)
 	fmt.Fprintln(w)
 	if err := ascii.ASCII(w, 72, 19); err != nil {
-		return err
+		return nil, err
 	}
 	fmt.Fprintln(w, "SGD zig-zags across the valley; Momentum overshoots and swings back; AdaGrad's steps")
 	fmt.Fprintln(w, "shrink as its sum of g² grows; RMSProp and Adam take steps of about lr in each")
 	fmt.Fprintln(w, "direction, whatever the slope, and so head straight down the gentle x direction.")
 	fmt.Fprintln(w)
-	if c.svgDir != "" {
-		return atomicfile.Write(filepath.Join(c.svgDir, raceFile), svg.SVG)
-	}
-	return nil
+	return &svg, nil
 }
 
 // contourLevels are the values of f drawn as dashed ellipses; the last one
