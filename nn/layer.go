@@ -38,8 +38,9 @@ type Dense struct {
 	// layer sets it: nothing needs the gradient with respect to the pixels.
 	SkipInputGrad bool
 
-	in      Matrix // the input of the last Forward, for dW = xᵀ·dout
-	out, dx Matrix // buffers reused from batch to batch
+	in      Matrix    // the input of the last Forward, for dW = xᵀ·dout
+	out, dx Matrix    // buffers reused from batch to batch
+	wt      []float64 // scratch for Wᵀ, which the vector kernels read for dx
 }
 
 // NewDense returns an in→out Dense layer with zero weights and bias.
@@ -54,13 +55,7 @@ func (d *Dense) Forward(x Matrix) Matrix {
 	}
 	d.in = x
 	d.out = resize(d.out, x.Rows(), d.W.Cols())
-	MulInto(d.out, x, d.W)
-	bias := d.B[0]
-	for _, row := range d.out {
-		for j := range row {
-			row[j] += bias[j]
-		}
-	}
+	mulBias(d.out, x, d.W, d.B[0]) // x·W, then b added to each row
 	return d.out
 }
 
@@ -81,7 +76,11 @@ func (d *Dense) Backward(dout Matrix) Matrix {
 		return nil
 	}
 	d.dx = resize(d.dx, dout.Rows(), d.W.Rows())
-	return MulBTInto(d.dx, dout, d.W)
+	if dout.Cols() != d.W.Cols() {
+		panic(fmt.Sprintf("nn.Dense.Backward: dout %s does not match W %s", dout.Shape(), d.W.Shape()))
+	}
+	mulBT(d.dx, dout, d.W, &d.wt) // dout·Wᵀ
+	return d.dx
 }
 
 // Params returns W and b with their gradients.
@@ -98,30 +97,58 @@ type ReLULayer struct {
 // Forward computes max(0, x) element-wise.
 func (l *ReLULayer) Forward(x Matrix) Matrix {
 	l.out = resize(l.out, x.Rows(), x.Cols())
+	fo, ok1 := flatOf(l.out)
+	fx, ok2 := flatOf(x)
+	if ok1 && ok2 { // one pass over the whole batch
+		done := reluSIMD(fo, fx)
+		relu(fo[done:], fx[done:])
+		return l.out
+	}
 	for i, row := range x {
-		o := l.out[i]
-		for j, v := range row {
-			o[j] = max(v, 0)
-		}
+		relu(l.out[i], row)
 	}
 	return l.out
+}
+
+// relu sets o[j] = max(x[j], 0).
+func relu(o, x []float64) {
+	x = x[:len(o)]
+	for j, v := range x {
+		o[j] = max(v, 0)
+	}
 }
 
 // Backward passes dout through where the output was positive and blocks it
 // elsewhere: dx = dout ⊙ [out > 0].
 func (l *ReLULayer) Backward(dout Matrix) Matrix {
 	l.dx = resize(l.dx, dout.Rows(), dout.Cols())
+	fd, ok1 := flatOf(l.dx)
+	fv, ok2 := flatOf(dout)
+	fo, ok3 := flatOf(l.out)
+	if ok1 && ok2 && ok3 && len(fo) == len(fd) { // one pass over the whole batch
+		done := reluGradSIMD(fd, fv, fo)
+		reluGrad(fd[done:], fv[done:], fo[done:])
+		return l.dx
+	}
 	for i, row := range dout {
-		o, d := l.out[i], l.dx[i]
-		for j, v := range row {
-			if o[j] > 0 {
-				d[j] = v
-			} else {
-				d[j] = 0
-			}
-		}
+		reluGrad(l.dx[i], row, l.out[i])
 	}
 	return l.dx
+}
+
+// reluGrad sets d[j] = v[j] where out[j] > 0, else 0. It keeps or clears
+// v's bits with a mask instead of branching: whether a unit was active is a
+// coin toss the CPU cannot predict, and a wrong guess costs more than the
+// whole element's work.
+func reluGrad(d, v, out []float64) {
+	v, out = v[:len(d)], out[:len(d)]
+	for j := range d {
+		keep := uint64(0)
+		if out[j] > 0 {
+			keep = ^keep
+		}
+		d[j] = math.Float64frombits(math.Float64bits(v[j]) & keep)
+	}
 }
 
 // Params returns nil: ReLU has nothing to learn.

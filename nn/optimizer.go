@@ -139,6 +139,8 @@ type Adam struct {
 	LR, Beta1, Beta2, Eps float64
 	t                     int
 	m, v                  [][]float64
+	w, g                  [][]float64 // this step's values and gradients, flat
+	consts                [9]float64  // β1, 1−β1, β2, 1−β2, 1−β1ᵗ, 1−β2ᵗ, lr, ε, 1/(1−β2ᵗ)
 }
 
 // NewAdam returns Adam with the usual β1 = 0.9, β2 = 0.999, ε = 1e−8.
@@ -151,18 +153,73 @@ func (o *Adam) Name() string { return "adam" }
 func (o *Adam) Step(params []*Param) {
 	if o.m == nil {
 		o.m, o.v = state(params), state(params)
+		o.w, o.g = make([][]float64, len(params)), make([][]float64, len(params))
 	}
 	o.t++
 	c1 := 1 - math.Pow(o.Beta1, float64(o.t))
 	c2 := 1 - math.Pow(o.Beta2, float64(o.t))
-	for k, p := range params {
+	o.consts = [9]float64{o.Beta1, 1 - o.Beta1, o.Beta2, 1 - o.Beta2, c1, c2, o.LR, o.Eps, 1 / c2}
+	total := 0
+	for i, p := range params {
 		w, g := values(p)
-		m, v := o.m[k], o.v[k]
-		for i := range w {
-			m[i] = o.Beta1*m[i] + (1-o.Beta1)*g[i]
-			v[i] = o.Beta2*v[i] + (1-o.Beta2)*g[i]*g[i]
-			w[i] -= o.LR * (m[i] / c1) / (math.Sqrt(v[i]/c2) + o.Eps)
+		if len(g) < len(w) {
+			panic(fmt.Sprintf("nn: parameter %s has %d values but %d gradients", p.Name, len(w), len(g)))
 		}
+		o.w[i], o.g[i] = w, g[:len(w)]
+		total += len(w)
+	}
+	// Every element is updated on its own, so the elements can be dealt out
+	// to the cores in any split without changing a single bit. It pays only
+	// for networks too big for one core's cache (see kernel.go).
+	p := 1
+	if total >= adamSplitMin {
+		p = parallelism()
+	}
+	if p <= 1 {
+		o.update(0, total)
+		return
+	}
+	var parts [maxParts]task
+	for q := range p {
+		parts[q] = task{op: opAdam, adam: o, lo: total * q / p, hi: total * (q + 1) / p}
+	}
+	runParts(parts[:p])
+}
+
+// update runs this step's update on elements lo..hi−1 of the parameters
+// taken one after another.
+func (o *Adam) update(lo, hi int) {
+	start := 0
+	for i, w := range o.w {
+		end := start + len(w)
+		if a, b := max(lo, start)-start, min(hi, end)-start; a < b {
+			w, g, m, v := w[a:b], o.g[i][a:b], o.m[i][a:b], o.v[i][a:b]
+			done := adamSIMD(w, g, m, v, &o.consts)
+			adamGo(w[done:], g[done:], m[done:], v[done:], &o.consts)
+		}
+		start = end
+	}
+}
+
+// adamGo is the Adam update of the doc comment, element by element:
+//
+//	m ← β1·m + (1 − β1)·g;   v ← β2·v + (1 − β2)·g²
+//	w ← w − lr·(m/(1 − β1ᵗ)) / (√(v/(1 − β2ᵗ)) + ε)
+func adamGo(w, g, m, v []float64, k *[9]float64) {
+	b1, b1c, b2, b2c, c1, c2, lr, eps := k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7]
+	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
+	if c1 == 1 { // from step 349 on: m/1 = m, one division fewer
+		for i := range w {
+			m[i] = b1*m[i] + b1c*g[i]
+			v[i] = b2*v[i] + b2c*g[i]*g[i]
+			w[i] -= lr * m[i] / (math.Sqrt(v[i]/c2) + eps)
+		}
+		return
+	}
+	for i := range w {
+		m[i] = b1*m[i] + b1c*g[i]
+		v[i] = b2*v[i] + b2c*g[i]*g[i]
+		w[i] -= lr * (m[i] / c1) / (math.Sqrt(v[i]/c2) + eps)
 	}
 }
 

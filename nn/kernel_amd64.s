@@ -1,0 +1,821 @@
+// The amd64 fast path of kernel.go: the same sums as the portable Go
+// kernels, eight (AVX-512) or four (AVX2) output columns per instruction.
+// docs/performance.md explains the idea; kernel_amd64.go calls these.
+
+#include "textflag.h"
+
+// A product C = A·B is computed in blocks of 6 rows × 32 columns (AVX-512:
+// 24 registers of 8 sums) or 6 rows × 8 columns (AVX2: 12 registers of 4).
+// For each p = 0, 1, …, k−1 in turn, the block loads row p of B once and, for
+// each of its rows i, broadcasts A(i,p) and adds A(i,p)·B(p,j) to every sum:
+// each sum is built in the same order as the portable kernel builds it, with a
+// separate multiply and add (no fused multiply-add), so the results are equal
+// bit for bit. A(i,p) is read at a + i·sai + p·sak, which serves both a·b
+// (sai = row length, sak = 1) and aᵀ·b (sai = 1, sak = row length).
+
+// MADD adds b·t to acc, rounding the product first, as Go code does on amd64.
+#define MADD(b, t, acc) \
+	VMULPD b, t, Z29; \
+	VADDPD Z29, acc, acc
+
+// ROW512 is one row of the block for one p: broadcast A(i,p) from addr,
+// multiply it with B's row (Z24–Z27) into the row's four sums.
+#define ROW512(addr, c0, c1, c2, c3) \
+	VBROADCASTSD addr, Z28; \
+	MADD(Z24, Z28, c0); \
+	MADD(Z25, Z28, c1); \
+	MADD(Z26, Z28, c2); \
+	MADD(Z27, Z28, c3)
+
+// LOADB512 loads row p of B (32 columns at R13); masked lanes read as 0.
+#define LOADB512 \
+	VMOVUPD.Z (R13), K1, Z24; \
+	VMOVUPD.Z 64(R13), K2, Z25; \
+	VMOVUPD.Z 128(R13), K3, Z26; \
+	VMOVUPD.Z 192(R13), K4, Z27
+
+// BIAS512 adds the bias row (Z24–Z27) to a row's sums, after the sum over p.
+#define BIAS512(c0, c1, c2, c3) \
+	VADDPD Z24, c0, c0; \
+	VADDPD Z25, c1, c1; \
+	VADDPD Z26, c2, c2; \
+	VADDPD Z27, c3, c3
+
+// STORE512 writes a row's sums to R13 (masked lanes are not written) and
+// moves R13 to the next row of C.
+#define STORE512(c0, c1, c2, c3) \
+	VMOVUPD c0, K1, (R13); \
+	VMOVUPD c1, K2, 64(R13); \
+	VMOVUPD c2, K3, 128(R13); \
+	VMOVUPD c3, K4, 192(R13); \
+	ADDQ R8, R13
+
+#define ZERO4(c0, c1, c2, c3) \
+	VPXORQ c0, c0, c0; \
+	VPXORQ c1, c1, c1; \
+	VPXORQ c2, c2, c2; \
+	VPXORQ c3, c3, c3
+
+// func gemmAVX512(c *float64, ldc int, a *float64, sai, sak int, b *float64, ldb int, bias *float64, n, k, masks int)
+//
+// Sets C(i,j) = Σ_p A(i,p)·B(p,j) (+ bias[j]) for i < n and 32 columns j,
+// of which masks selects the ones that exist: byte q of masks has a bit set
+// for each existing column among 8q … 8q+7. Strides are in elements.
+//
+// Registers: DI C block, R8 C row stride, SI A block, R9 A row step (sai),
+// R10 A step over p (sak), BX B, R11 B row stride, CX rows left, R12 k;
+// in the loop over p: AX and DX point at A(i,p) for rows 0 and 3 of the
+// block, R13 at row p of B, R14 counts down p.
+TEXT ·gemmAVX512(SB), NOSPLIT, $0-88
+	MOVQ c+0(FP), DI
+	MOVQ ldc+8(FP), R8
+	SHLQ $3, R8
+	MOVQ a+16(FP), SI
+	MOVQ sai+24(FP), R9
+	SHLQ $3, R9
+	MOVQ sak+32(FP), R10
+	SHLQ $3, R10
+	MOVQ b+40(FP), BX
+	MOVQ ldb+48(FP), R11
+	SHLQ $3, R11
+	MOVQ n+64(FP), CX
+	MOVQ k+72(FP), R12
+	MOVQ masks+80(FP), AX
+	KMOVW AX, K1
+	SHRQ $8, AX
+	KMOVW AX, K2
+	SHRQ $8, AX
+	KMOVW AX, K3
+	SHRQ $8, AX
+	KMOVW AX, K4
+
+block6:
+	CMPQ CX, $6
+	JLT  tail
+	ZERO4(Z0, Z1, Z2, Z3)
+	ZERO4(Z4, Z5, Z6, Z7)
+	ZERO4(Z8, Z9, Z10, Z11)
+	ZERO4(Z12, Z13, Z14, Z15)
+	ZERO4(Z16, Z17, Z18, Z19)
+	ZERO4(Z20, Z21, Z22, Z23)
+	MOVQ  SI, AX
+	LEAQ  (SI)(R9*2), DX
+	ADDQ  R9, DX
+	MOVQ  BX, R13
+	MOVQ  R12, R14
+	TESTQ R14, R14
+	JZ    done6
+
+loop6:
+	LOADB512
+	ROW512((AX), Z0, Z1, Z2, Z3)
+	ROW512((AX)(R9*1), Z4, Z5, Z6, Z7)
+	ROW512((AX)(R9*2), Z8, Z9, Z10, Z11)
+	ROW512((DX), Z12, Z13, Z14, Z15)
+	ROW512((DX)(R9*1), Z16, Z17, Z18, Z19)
+	ROW512((DX)(R9*2), Z20, Z21, Z22, Z23)
+	ADDQ R10, AX
+	ADDQ R10, DX
+	ADDQ R11, R13
+	DECQ R14
+	JNZ  loop6
+
+done6:
+	MOVQ  bias+56(FP), R14
+	TESTQ R14, R14
+	JZ    store6
+	MOVQ  R14, R13
+	LOADB512
+	BIAS512(Z0, Z1, Z2, Z3)
+	BIAS512(Z4, Z5, Z6, Z7)
+	BIAS512(Z8, Z9, Z10, Z11)
+	BIAS512(Z12, Z13, Z14, Z15)
+	BIAS512(Z16, Z17, Z18, Z19)
+	BIAS512(Z20, Z21, Z22, Z23)
+
+store6:
+	MOVQ DI, R13
+	STORE512(Z0, Z1, Z2, Z3)
+	STORE512(Z4, Z5, Z6, Z7)
+	STORE512(Z8, Z9, Z10, Z11)
+	STORE512(Z12, Z13, Z14, Z15)
+	STORE512(Z16, Z17, Z18, Z19)
+	STORE512(Z20, Z21, Z22, Z23)
+	MOVQ R13, DI
+	LEAQ (SI)(R9*4), SI
+	LEAQ (SI)(R9*2), SI
+	SUBQ $6, CX
+	JMP  block6
+
+	// The last 1 to 5 rows: the same, with a test after each row.
+tail:
+	TESTQ CX, CX
+	JZ    ret
+	ZERO4(Z0, Z1, Z2, Z3)
+	ZERO4(Z4, Z5, Z6, Z7)
+	ZERO4(Z8, Z9, Z10, Z11)
+	ZERO4(Z12, Z13, Z14, Z15)
+	ZERO4(Z16, Z17, Z18, Z19)
+	MOVQ  SI, AX
+	LEAQ  (SI)(R9*2), DX
+	ADDQ  R9, DX
+	MOVQ  BX, R13
+	MOVQ  R12, R14
+	TESTQ R14, R14
+	JZ    tailbias
+
+tailloop:
+	LOADB512
+	ROW512((AX), Z0, Z1, Z2, Z3)
+	CMPQ CX, $1
+	JEQ  tailnext
+	ROW512((AX)(R9*1), Z4, Z5, Z6, Z7)
+	CMPQ CX, $2
+	JEQ  tailnext
+	ROW512((AX)(R9*2), Z8, Z9, Z10, Z11)
+	CMPQ CX, $3
+	JEQ  tailnext
+	ROW512((DX), Z12, Z13, Z14, Z15)
+	CMPQ CX, $4
+	JEQ  tailnext
+	ROW512((DX)(R9*1), Z16, Z17, Z18, Z19)
+
+tailnext:
+	ADDQ R10, AX
+	ADDQ R10, DX
+	ADDQ R11, R13
+	DECQ R14
+	JNZ  tailloop
+
+tailbias:
+	MOVQ  bias+56(FP), R14
+	TESTQ R14, R14
+	JZ    tailstore
+	MOVQ  R14, R13
+	LOADB512
+	BIAS512(Z0, Z1, Z2, Z3)
+	BIAS512(Z4, Z5, Z6, Z7)
+	BIAS512(Z8, Z9, Z10, Z11)
+	BIAS512(Z12, Z13, Z14, Z15)
+	BIAS512(Z16, Z17, Z18, Z19)
+
+tailstore:
+	MOVQ DI, R13
+	STORE512(Z0, Z1, Z2, Z3)
+	CMPQ CX, $1
+	JEQ  ret
+	STORE512(Z4, Z5, Z6, Z7)
+	CMPQ CX, $2
+	JEQ  ret
+	STORE512(Z8, Z9, Z10, Z11)
+	CMPQ CX, $3
+	JEQ  ret
+	STORE512(Z12, Z13, Z14, Z15)
+	CMPQ CX, $4
+	JEQ  ret
+	STORE512(Z16, Z17, Z18, Z19)
+
+ret:
+	VZEROUPPER
+	RET
+
+// The AVX2 kernel: blocks of 6 rows × 8 columns (two registers of 4 sums
+// per row), only whole blocks of 8 columns; the Go code does the rest.
+
+#define MADD2(b, t, acc) \
+	VMULPD b, t, Y15; \
+	VADDPD Y15, acc, acc
+
+#define ROW256(addr, c0, c1) \
+	VBROADCASTSD addr, Y14; \
+	MADD2(Y12, Y14, c0); \
+	MADD2(Y13, Y14, c1)
+
+#define LOADB256 \
+	VMOVUPD (R13), Y12; \
+	VMOVUPD 32(R13), Y13
+
+#define BIAS256(c0, c1) \
+	VADDPD Y12, c0, c0; \
+	VADDPD Y13, c1, c1
+
+#define STORE256(c0, c1) \
+	VMOVUPD c0, (R13); \
+	VMOVUPD c1, 32(R13); \
+	ADDQ    R8, R13
+
+#define ZERO2(c0, c1) \
+	VXORPD c0, c0, c0; \
+	VXORPD c1, c1, c1
+
+// func gemmAVX2(c *float64, ldc int, a *float64, sai, sak int, b *float64, ldb int, bias *float64, n, k int)
+//
+// Sets C(i,j) = Σ_p A(i,p)·B(p,j) (+ bias[j]) for i < n and 8 columns j.
+// Registers as in gemmAVX512.
+TEXT ·gemmAVX2(SB), NOSPLIT, $0-80
+	MOVQ c+0(FP), DI
+	MOVQ ldc+8(FP), R8
+	SHLQ $3, R8
+	MOVQ a+16(FP), SI
+	MOVQ sai+24(FP), R9
+	SHLQ $3, R9
+	MOVQ sak+32(FP), R10
+	SHLQ $3, R10
+	MOVQ b+40(FP), BX
+	MOVQ ldb+48(FP), R11
+	SHLQ $3, R11
+	MOVQ n+64(FP), CX
+	MOVQ k+72(FP), R12
+
+block2:
+	TESTQ CX, CX
+	JZ    ret2
+	ZERO2(Y0, Y1)
+	ZERO2(Y2, Y3)
+	ZERO2(Y4, Y5)
+	ZERO2(Y6, Y7)
+	ZERO2(Y8, Y9)
+	ZERO2(Y10, Y11)
+	MOVQ  SI, AX
+	LEAQ  (SI)(R9*2), DX
+	ADDQ  R9, DX
+	MOVQ  BX, R13
+	MOVQ  R12, R14
+	TESTQ R14, R14
+	JZ    bias2
+	CMPQ  CX, $6
+	JLT   tail2
+
+loop2:
+	LOADB256
+	ROW256((AX), Y0, Y1)
+	ROW256((AX)(R9*1), Y2, Y3)
+	ROW256((AX)(R9*2), Y4, Y5)
+	ROW256((DX), Y6, Y7)
+	ROW256((DX)(R9*1), Y8, Y9)
+	ROW256((DX)(R9*2), Y10, Y11)
+	ADDQ R10, AX
+	ADDQ R10, DX
+	ADDQ R11, R13
+	DECQ R14
+	JNZ  loop2
+	JMP  bias2
+
+tail2:
+	LOADB256
+	ROW256((AX), Y0, Y1)
+	CMPQ CX, $1
+	JEQ  next2
+	ROW256((AX)(R9*1), Y2, Y3)
+	CMPQ CX, $2
+	JEQ  next2
+	ROW256((AX)(R9*2), Y4, Y5)
+	CMPQ CX, $3
+	JEQ  next2
+	ROW256((DX), Y6, Y7)
+	CMPQ CX, $4
+	JEQ  next2
+	ROW256((DX)(R9*1), Y8, Y9)
+
+next2:
+	ADDQ R10, AX
+	ADDQ R10, DX
+	ADDQ R11, R13
+	DECQ R14
+	JNZ  tail2
+
+bias2:
+	MOVQ  bias+56(FP), R14
+	TESTQ R14, R14
+	JZ    store2
+	MOVQ  R14, R13
+	LOADB256
+	BIAS256(Y0, Y1)
+	BIAS256(Y2, Y3)
+	BIAS256(Y4, Y5)
+	BIAS256(Y6, Y7)
+	BIAS256(Y8, Y9)
+	BIAS256(Y10, Y11)
+
+store2:
+	MOVQ DI, R13
+	STORE256(Y0, Y1)
+	CMPQ CX, $1
+	JEQ  ret2
+	STORE256(Y2, Y3)
+	CMPQ CX, $2
+	JEQ  ret2
+	STORE256(Y4, Y5)
+	CMPQ CX, $3
+	JEQ  ret2
+	STORE256(Y6, Y7)
+	CMPQ CX, $4
+	JEQ  ret2
+	STORE256(Y8, Y9)
+	CMPQ CX, $5
+	JEQ  ret2
+	STORE256(Y10, Y11)
+	MOVQ R13, DI
+	LEAQ (SI)(R9*4), SI
+	LEAQ (SI)(R9*2), SI
+	SUBQ $6, CX
+	JMP  block2
+
+ret2:
+	VZEROUPPER
+	RET
+
+// func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+TEXT ·cpuid(SB), NOSPLIT, $0-24
+	MOVL eaxArg+0(FP), AX
+	MOVL ecxArg+4(FP), CX
+	CPUID
+	MOVL AX, eax+8(FP)
+	MOVL BX, ebx+12(FP)
+	MOVL CX, ecx+16(FP)
+	MOVL DX, edx+20(FP)
+	RET
+
+// func xgetbv() (eax uint32)
+// The low half of XCR0: which register state the OS saves on a switch.
+TEXT ·xgetbv(SB), NOSPLIT, $0-4
+	MOVL $0, CX
+	XGETBV
+	MOVL AX, eax+0(FP)
+	RET
+
+// One Adam step on 8 (AVX-512) or 4 (AVX2) parameters at once, giving the
+// same bits as adamGo:
+//	m ← β1·m + (1−β1)·g;  v ← β2·v + ((1−β2)·g)·g
+//	w ← w − (lr·(m/(1−β1ᵗ))) / (√(v/(1−β2ᵗ)) + ε)
+// The three divisions and the square root are most of its time, so:
+//   - once 0.9ᵗ < 2⁻⁵³ (from step 349 on), 1−β1ᵗ is exactly 1 and m/1 = m:
+//     that division is left out;
+//   - v/(1−β2ᵗ) divides by the same number c for every parameter. With
+//     y = 1/c rounded, q = v·y is within an ulp of v/c, r = v − c·q is exact
+//     (one fused multiply-add), and q + r·y rounded is exactly v/c rounded
+//     (Markstein's theorem), as long as nothing underflows or overflows:
+//     a vector with some v outside [2⁻⁹⁰⁰, 2⁹⁰⁰] (and not 0), or NaN, is
+//     divided the slow way.
+// k points at β1, 1−β1, β2, 1−β2, 1−β1ᵗ, 1−β2ᵗ, lr, ε, 1/(1−β2ᵗ), and
+// c1one is 1 when 1−β1ᵗ = 1.
+
+DATA adamRange<>+0(SB)/8, $0x07b0000000000000 // 2⁻⁹⁰⁰ (as bits: exponent 1023−900)
+DATA adamRange<>+8(SB)/8, $0x7830000000000000 // 2⁹⁰⁰
+GLOBL adamRange<>(SB), RODATA|NOPTR, $16
+
+DATA adamRange4<>+0(SB)/8, $0x07b0000000000000
+DATA adamRange4<>+8(SB)/8, $0x07b0000000000000
+DATA adamRange4<>+16(SB)/8, $0x07b0000000000000
+DATA adamRange4<>+24(SB)/8, $0x07b0000000000000
+DATA adamRange4<>+32(SB)/8, $0x7830000000000000
+DATA adamRange4<>+40(SB)/8, $0x7830000000000000
+DATA adamRange4<>+48(SB)/8, $0x7830000000000000
+DATA adamRange4<>+56(SB)/8, $0x7830000000000000
+GLOBL adamRange4<>(SB), RODATA|NOPTR, $64
+
+// func adamAVX512(w, grad, m, v *float64, n int, k *[9]float64, c1one int)
+//
+// Z16–Z24 hold the constants, Z25 and Z26 the range limits, Z27 zero;
+// BX is the byte offset of the element, K1 masks the lanes that exist.
+TEXT ·adamAVX512(SB), NOSPLIT, $0-56
+	MOVQ w+0(FP), DI
+	MOVQ grad+8(FP), SI
+	MOVQ m+16(FP), R8
+	MOVQ v+24(FP), R9
+	MOVQ n+32(FP), CX
+	MOVQ k+40(FP), AX
+	MOVQ c1one+48(FP), R10
+	VBROADCASTSD 0(AX), Z16
+	VBROADCASTSD 8(AX), Z17
+	VBROADCASTSD 16(AX), Z18
+	VBROADCASTSD 24(AX), Z19
+	VBROADCASTSD 32(AX), Z20
+	VBROADCASTSD 40(AX), Z21
+	VBROADCASTSD 48(AX), Z22
+	VBROADCASTSD 56(AX), Z23
+	VBROADCASTSD 64(AX), Z24
+	VBROADCASTSD adamRange<>+0(SB), Z25
+	VBROADCASTSD adamRange<>+8(SB), Z26
+	VPXORQ       Z27, Z27, Z27
+	XORQ         BX, BX
+	MOVQ         $0xff, AX
+	KMOVW        AX, K1
+	TESTQ        CX, CX
+	JLE          adamret512
+
+adamloop512:
+	CMPQ  CX, $8
+	JGE   adamfull512
+	MOVQ  $1, AX // the last 1 to 7 elements
+	SHLQ  CX, AX
+	DECQ  AX
+	KMOVW AX, K1
+
+adamfull512:
+	VMOVUPD.Z (SI)(BX*1), K1, Z0 // g
+	VMOVUPD.Z (R8)(BX*1), K1, Z1 // m
+	VMOVUPD.Z (R9)(BX*1), K1, Z2 // v
+	VMOVUPD.Z (DI)(BX*1), K1, Z3 // w
+	VMULPD    Z16, Z1, Z1
+	VMULPD    Z17, Z0, Z4
+	VADDPD    Z4, Z1, Z1 // m = β1·m + (1−β1)·g
+	VMULPD    Z18, Z2, Z2
+	VMULPD    Z19, Z0, Z5
+	VMULPD    Z0, Z5, Z5
+	VADDPD    Z5, Z2, Z2 // v = β2·v + ((1−β2)·g)·g
+	VMOVUPD   Z1, K1, (R8)(BX*1)
+	VMOVUPD   Z2, K1, (R9)(BX*1)
+	TESTQ     R10, R10
+	JNZ       adamc1one512
+	VDIVPD    Z20, Z1, Z6 // m/(1−β1ᵗ)
+	JMP       adamc1done512
+
+adamc1one512:
+	VMOVAPD Z1, Z6
+
+adamc1done512:
+	VMULPD     Z6, Z22, Z6 // lr·m̂
+	VCMPPD     $0x11, Z25, Z2, K2 // v < 2⁻⁹⁰⁰
+	VCMPPD     $0x0c, Z27, Z2, K3 // v ≠ 0
+	KANDW      K3, K2, K2
+	VCMPPD     $0x16, Z26, Z2, K3 // not v ≤ 2⁹⁰⁰ (or NaN)
+	KORW       K3, K2, K2
+	KORTESTW   K2, K2
+	JNZ        adamslow512
+	VMULPD     Z24, Z2, Z7 // q = v·y
+	VMOVAPD    Z2, Z8
+	VFNMADD231PD Z7, Z21, Z8 // r = v − c·q, exactly
+	VFMADD231PD  Z8, Z24, Z7 // v̂ = q + r·y
+	JMP        adamdiv512
+
+adamslow512:
+	VDIVPD Z21, Z2, Z7 // v̂ = v/(1−β2ᵗ)
+
+adamdiv512:
+	VSQRTPD Z7, Z7
+	VADDPD  Z23, Z7, Z7
+	VDIVPD  Z7, Z6, Z6
+	VSUBPD  Z6, Z3, Z3
+	VMOVUPD Z3, K1, (DI)(BX*1)
+	ADDQ    $64, BX
+	SUBQ    $8, CX
+	JG      adamloop512
+
+adamret512:
+	VZEROUPPER
+	RET
+
+// func adamAVX2(w, grad, m, v *float64, n int, k *[9]float64, c1one int)
+//
+// n is a multiple of 4. Y8–Y15 hold the first eight constants; R11 points
+// at them for 1/(1−β2ᵗ).
+TEXT ·adamAVX2(SB), NOSPLIT, $0-56
+	MOVQ w+0(FP), DI
+	MOVQ grad+8(FP), SI
+	MOVQ m+16(FP), R8
+	MOVQ v+24(FP), R9
+	MOVQ n+32(FP), CX
+	MOVQ k+40(FP), R11
+	MOVQ c1one+48(FP), R10
+	VBROADCASTSD 0(R11), Y8
+	VBROADCASTSD 8(R11), Y9
+	VBROADCASTSD 16(R11), Y10
+	VBROADCASTSD 24(R11), Y11
+	VBROADCASTSD 32(R11), Y12
+	VBROADCASTSD 40(R11), Y13
+	VBROADCASTSD 48(R11), Y14
+	VBROADCASTSD 56(R11), Y15
+	XORQ BX, BX
+	SHRQ $2, CX
+	JZ   adamret2
+
+adamloop2:
+	VMOVUPD (SI)(BX*1), Y0
+	VMOVUPD (R8)(BX*1), Y1
+	VMOVUPD (R9)(BX*1), Y2
+	VMOVUPD (DI)(BX*1), Y3
+	VMULPD  Y8, Y1, Y1
+	VMULPD  Y9, Y0, Y4
+	VADDPD  Y4, Y1, Y1
+	VMULPD  Y10, Y2, Y2
+	VMULPD  Y11, Y0, Y5
+	VMULPD  Y0, Y5, Y5
+	VADDPD  Y5, Y2, Y2
+	VMOVUPD Y1, (R8)(BX*1)
+	VMOVUPD Y2, (R9)(BX*1)
+	TESTQ   R10, R10
+	JNZ     adamc1one2
+	VDIVPD  Y12, Y1, Y6
+	JMP     adamc1done2
+
+adamc1one2:
+	VMOVAPD Y1, Y6
+
+adamc1done2:
+	VMULPD    Y6, Y14, Y6
+	VXORPD    Y0, Y0, Y0
+	VCMPPD    $0x11, adamRange4<>+0(SB), Y2, Y4
+	VCMPPD    $0x0c, Y0, Y2, Y5
+	VANDPD    Y5, Y4, Y4
+	VCMPPD    $0x16, adamRange4<>+32(SB), Y2, Y5
+	VORPD     Y5, Y4, Y4
+	VMOVMSKPD Y4, AX
+	TESTL     AX, AX
+	JNZ       adamslow2
+	VBROADCASTSD 64(R11), Y4
+	VMULPD    Y4, Y2, Y7
+	VMOVAPD   Y2, Y5
+	VFNMADD231PD Y7, Y13, Y5
+	VFMADD231PD  Y5, Y4, Y7
+	JMP       adamdiv2
+
+adamslow2:
+	VDIVPD Y13, Y2, Y7
+
+adamdiv2:
+	VSQRTPD Y7, Y7
+	VADDPD  Y15, Y7, Y7
+	VDIVPD  Y7, Y6, Y6
+	VSUBPD  Y6, Y3, Y3
+	VMOVUPD Y3, (DI)(BX*1)
+	ADDQ    $32, BX
+	DECQ    CX
+	JNZ     adamloop2
+
+adamret2:
+	VZEROUPPER
+	RET
+
+// Transposing an 8×8 block of float64 in registers: rows r0–r7 in Z0–Z7
+// become columns in Z16–Z23, in three rounds of shuffles (pairs of
+// elements, then pairs of pairs, then halves). Z30 and Z31 hold the
+// VPERMT2PD index vectors.
+DATA transIdx<>+0(SB)/8, $0
+DATA transIdx<>+8(SB)/8, $1
+DATA transIdx<>+16(SB)/8, $8
+DATA transIdx<>+24(SB)/8, $9
+DATA transIdx<>+32(SB)/8, $4
+DATA transIdx<>+40(SB)/8, $5
+DATA transIdx<>+48(SB)/8, $12
+DATA transIdx<>+56(SB)/8, $13
+DATA transIdx<>+64(SB)/8, $2
+DATA transIdx<>+72(SB)/8, $3
+DATA transIdx<>+80(SB)/8, $10
+DATA transIdx<>+88(SB)/8, $11
+DATA transIdx<>+96(SB)/8, $6
+DATA transIdx<>+104(SB)/8, $7
+DATA transIdx<>+112(SB)/8, $14
+DATA transIdx<>+120(SB)/8, $15
+GLOBL transIdx<>(SB), RODATA|NOPTR, $128
+
+// PAIRS(t0, t2, lo, hi): from t0 = [a0 b0 a2 b2 a4 b4 a6 b6] and
+// t2 = [c0 d0 c2 d2 …], lo gets [a0 b0 c0 d0 a4 b4 c4 d4], hi the 2s and 6s.
+#define PAIRS(t0, t2, lo, hi) \
+	VMOVAPD   t0, lo; \
+	VPERMT2PD t2, Z30, lo; \
+	VMOVAPD   t0, hi; \
+	VPERMT2PD t2, Z31, hi
+
+// func transposeAVX512(dst *float64, ldd int, src *float64, lds int, rows, cols int)
+//
+// Writes the transpose of the rows×cols block at src (row stride lds) to
+// dst (row stride ldd): dst[p][j] = src[j][p]. rows and cols are multiples of 8.
+TEXT ·transposeAVX512(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ ldd+8(FP), R8
+	SHLQ $3, R8
+	MOVQ src+16(FP), SI
+	MOVQ lds+24(FP), R9
+	SHLQ $3, R9
+	MOVQ rows+32(FP), CX
+	MOVQ cols+40(FP), DX
+	VMOVDQU64 transIdx<>+0(SB), Z30
+	VMOVDQU64 transIdx<>+64(SB), Z31
+	LEAQ (R9)(R9*2), R13 // 3·lds
+	LEAQ (R8)(R8*2), R12 // 3·ldd
+	SHRQ $3, CX
+	JZ   transret
+	SHRQ $3, DX
+	JZ   transret
+
+transrows: // SI: row j0 of src; DI: column j0 of dst
+	MOVQ SI, AX
+	MOVQ DI, BX
+	MOVQ DX, R10
+
+transblock:
+	LEAQ    (AX)(R9*4), R14
+	VMOVUPD (AX), Z0
+	VMOVUPD (AX)(R9*1), Z1
+	VMOVUPD (AX)(R9*2), Z2
+	VMOVUPD (AX)(R13*1), Z3
+	VMOVUPD (R14), Z4
+	VMOVUPD (R14)(R9*1), Z5
+	VMOVUPD (R14)(R9*2), Z6
+	VMOVUPD (R14)(R13*1), Z7
+	VUNPCKLPD Z1, Z0, Z8
+	VUNPCKHPD Z1, Z0, Z9
+	VUNPCKLPD Z3, Z2, Z10
+	VUNPCKHPD Z3, Z2, Z11
+	VUNPCKLPD Z5, Z4, Z12
+	VUNPCKHPD Z5, Z4, Z13
+	VUNPCKLPD Z7, Z6, Z14
+	VUNPCKHPD Z7, Z6, Z15
+	PAIRS(Z8, Z10, Z0, Z2)
+	PAIRS(Z9, Z11, Z1, Z3)
+	PAIRS(Z12, Z14, Z4, Z6)
+	PAIRS(Z13, Z15, Z5, Z7)
+	VSHUFF64X2 $0x44, Z4, Z0, Z16
+	VSHUFF64X2 $0xee, Z4, Z0, Z20
+	VSHUFF64X2 $0x44, Z5, Z1, Z17
+	VSHUFF64X2 $0xee, Z5, Z1, Z21
+	VSHUFF64X2 $0x44, Z6, Z2, Z18
+	VSHUFF64X2 $0xee, Z6, Z2, Z22
+	VSHUFF64X2 $0x44, Z7, Z3, Z19
+	VSHUFF64X2 $0xee, Z7, Z3, Z23
+	LEAQ    (BX)(R8*4), R11
+	VMOVUPD Z16, (BX)
+	VMOVUPD Z17, (BX)(R8*1)
+	VMOVUPD Z18, (BX)(R8*2)
+	VMOVUPD Z19, (BX)(R12*1)
+	VMOVUPD Z20, (R11)
+	VMOVUPD Z21, (R11)(R8*1)
+	VMOVUPD Z22, (R11)(R8*2)
+	VMOVUPD Z23, (R11)(R12*1)
+	ADDQ $64, AX          // next 8 columns of src
+	LEAQ (BX)(R8*8), BX   // next 8 rows of dst
+	DECQ R10
+	JNZ  transblock
+	LEAQ (SI)(R9*8), SI   // next 8 rows of src
+	ADDQ $64, DI          // next 8 columns of dst
+	DECQ CX
+	JNZ  transrows
+
+transret:
+	VZEROUPPER
+	RET
+
+// ReLU and its gradient on whole vectors, with a compare that makes a mask
+// and a move that keeps the lanes the mask selects and zeroes the others:
+// no branch to mispredict.
+
+// func reluAVX512(dst, src *float64, n int)
+// dst = src where src > 0 or is NaN (as Go's max(src, 0)), else +0.
+TEXT ·reluAVX512(SB), NOSPLIT, $0-24
+	MOVQ   dst+0(FP), DI
+	MOVQ   src+8(FP), SI
+	MOVQ   n+16(FP), CX
+	VPXORQ Z1, Z1, Z1
+	MOVQ   $0xff, AX
+	KMOVW  AX, K1
+	TESTQ  CX, CX
+	JLE    reluret512
+
+reluloop512:
+	CMPQ  CX, $8
+	JGE   relufull512
+	MOVQ  $1, AX
+	SHLQ  CX, AX
+	DECQ  AX
+	KMOVW AX, K1
+
+relufull512:
+	VMOVUPD.Z (SI), K1, Z0
+	VCMPPD    $0x16, Z1, Z0, K1, K2 // not src ≤ 0: positive or NaN
+	VMOVUPD.Z Z0, K2, Z0
+	VMOVUPD   Z0, K1, (DI)
+	ADDQ      $64, SI
+	ADDQ      $64, DI
+	SUBQ      $8, CX
+	JG        reluloop512
+
+reluret512:
+	VZEROUPPER
+	RET
+
+// func reluGradAVX512(d, v, out *float64, n int)
+// d = v where out > 0, else +0.
+TEXT ·reluGradAVX512(SB), NOSPLIT, $0-32
+	MOVQ   d+0(FP), DI
+	MOVQ   v+8(FP), SI
+	MOVQ   out+16(FP), DX
+	MOVQ   n+24(FP), CX
+	VPXORQ Z2, Z2, Z2
+	MOVQ   $0xff, AX
+	KMOVW  AX, K1
+	TESTQ  CX, CX
+	JLE    gradret512
+
+gradloop512:
+	CMPQ  CX, $8
+	JGE   gradfull512
+	MOVQ  $1, AX
+	SHLQ  CX, AX
+	DECQ  AX
+	KMOVW AX, K1
+
+gradfull512:
+	VMOVUPD.Z (DX), K1, Z1
+	VCMPPD    $0x1e, Z2, Z1, K1, K2 // out > 0
+	VMOVUPD.Z (SI), K2, Z0
+	VMOVUPD   Z0, K1, (DI)
+	ADDQ      $64, SI
+	ADDQ      $64, DX
+	ADDQ      $64, DI
+	SUBQ      $8, CX
+	JG        gradloop512
+
+gradret512:
+	VZEROUPPER
+	RET
+
+// func reluAVX2(dst, src *float64, n int)
+// n is a multiple of 4.
+TEXT ·reluAVX2(SB), NOSPLIT, $0-24
+	MOVQ   dst+0(FP), DI
+	MOVQ   src+8(FP), SI
+	MOVQ   n+16(FP), CX
+	VXORPD Y1, Y1, Y1
+	SHRQ   $2, CX
+	JZ     reluret2
+
+reluloop2:
+	VMOVUPD (SI), Y0
+	VCMPPD  $0x16, Y1, Y0, Y2 // all ones where not src ≤ 0
+	VANDPD  Y0, Y2, Y0
+	VMOVUPD Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     reluloop2
+
+reluret2:
+	VZEROUPPER
+	RET
+
+// func reluGradAVX2(d, v, out *float64, n int)
+// n is a multiple of 4.
+TEXT ·reluGradAVX2(SB), NOSPLIT, $0-32
+	MOVQ   d+0(FP), DI
+	MOVQ   v+8(FP), SI
+	MOVQ   out+16(FP), DX
+	MOVQ   n+24(FP), CX
+	VXORPD Y2, Y2, Y2
+	SHRQ   $2, CX
+	JZ     gradret2
+
+gradloop2:
+	VMOVUPD (DX), Y1
+	VCMPPD  $0x1e, Y2, Y1, Y1 // all ones where out > 0
+	VANDPD  (SI), Y1, Y0
+	VMOVUPD Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     gradloop2
+
+gradret2:
+	VZEROUPPER
+	RET
