@@ -206,6 +206,10 @@ func (c *config) check() error {
 	case c.download && c.model != "":
 		return errors.New("-download: fetches data for training; run it without -model")
 	}
+	if p := nn.ParamCount(c.layers); p > nn.MaxParams {
+		return fmt.Errorf("-layers %s: %s parameters, more than the %s this program allows; use fewer or narrower layers",
+			joinSizes(c.layers), nn.Thousands(p), nn.Thousands(nn.MaxParams))
+	}
 	if _, err := nn.NewActivationLayer(c.act); err != nil {
 		return fmt.Errorf("-act %q: unknown; want relu, sigmoid or tanh", c.act)
 	}
@@ -218,16 +222,42 @@ func (c *config) check() error {
 // checkShape checks the layer sizes against the data: the first must be the
 // number of pixels of an image and the last the number of classes.
 func (c *config) checkShape(pixels, rows, cols, classes int) error {
-	first, last := c.layers[0], c.layers[len(c.layers)-1]
+	n := len(c.layers)
+	first, last := c.layers[0], c.layers[n-1]
+	fixed := append([]int{pixels}, c.layers[1:n-1]...)
+	fixed = append(fixed, classes)
 	switch {
 	case first != pixels:
-		return fmt.Errorf("-layers %s: the input size must be %d, one per pixel of the %d×%d images, not %d",
-			joinSizes(c.layers), pixels, rows, cols, first)
+		return fmt.Errorf("-layers %s: the input size must be %d, one per pixel of the %d×%d images, not %d; try -layers %s",
+			joinSizes(c.layers), pixels, rows, cols, first, joinSizes(fixed))
 	case last != classes:
-		return fmt.Errorf("-layers %s: the output size must be %d, one per class, not %d",
-			joinSizes(c.layers), classes, last)
+		return fmt.Errorf("-layers %s: the output size must be %d, one per class, not %d; try -layers %s",
+			joinSizes(c.layers), classes, last, joinSizes(fixed))
 	}
 	return nil
+}
+
+// maxBatchValues bounds the numbers a batch holds in the layers' buffers
+// (rows × the sum of the layer widths): 2^26 of them, with the copies the
+// backward pass keeps, come to about 1.5 GB.
+const maxBatchValues = 1 << 26
+
+// checkMemory refuses a batch so large that its buffers would not fit in
+// memory: -batch 100000 with wide layers would otherwise end in a crash.
+// A batch larger than the training set is the whole set; evaluation goes
+// 500 images at a time.
+func (c *config) checkMemory(trainImages int) error {
+	rows := max(min(c.batch, trainImages), 500)
+	width := 0
+	for _, s := range c.layers {
+		width += s
+	}
+	if rows*width <= maxBatchValues {
+		return nil
+	}
+	gb := float64(rows) * float64(width) * 3 * 8 / 1e9
+	return fmt.Errorf("-batch %d: a batch of %s images through %s would need about %.0f GB of memory; use a smaller -batch or narrower -layers",
+		c.batch, nn.Thousands(rows), nn.SizesString(c.layers), gb)
 }
 
 // parseSizes reads "784,128,64,10".

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"strings"
 
 	"nnfromscratch/nn"
@@ -17,6 +18,9 @@ const curvesFile = "ch07_curves.svg"
 // (with the article's, when the preset has them).
 func curvesSVG(m *meter, initial float64, cfg *config) func(io.Writer) error {
 	epochs := float64(max(1, len(m.epochLoss)))
+	if n := len(m.curveX); n > 0 { // a run stopped by Ctrl-C has points past its last epoch
+		epochs = max(epochs, math.Ceil(m.curveX[n-1]))
+	}
 	top := 0.0
 	for _, v := range m.curveY {
 		top = max(top, v)

@@ -13,13 +13,17 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/rand/v2"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"nnfromscratch/data"
@@ -28,11 +32,36 @@ import (
 )
 
 func main() {
-	if err := run(os.Stdout, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "ch07_mnist:", err)
-		os.Exit(1)
+	// The first Ctrl-C (SIGINT) cancels ctx: training stops after the
+	// current batch, reports what it reached and saves if asked. Then the
+	// default behaviour comes back, so a second Ctrl-C quits at once.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
+	err := runContext(ctx, os.Stdout, os.Args[1:])
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, errorLine(err))
+		os.Exit(exitCode(err))
 	}
 }
+
+// errorLine is the one line main prints on stderr when run fails.
+func errorLine(err error) string { return "ch07_mnist: " + err.Error() }
+
+// exitCode is 130 after Ctrl-C, as shells report a program stopped by
+// SIGINT (128 + 2), and 1 for every other failure.
+func exitCode(err error) int {
+	if errors.Is(err, errInterrupted) {
+		return 130
+	}
+	return 1
+}
+
+// errInterrupted is wrapped by the error a run returns after Ctrl-C.
+var errInterrupted = errors.New("interrupted")
 
 // seedStream is the second half of the random generator's seed: -seed picks
 // the first.
@@ -48,6 +77,12 @@ const mistakesShown = 6
 // run parses the flags and does one of three jobs: train (the default),
 // evaluate a saved model (-eval) or read a picture (-predict).
 func run(w io.Writer, args []string) error {
+	return runContext(context.Background(), w, args)
+}
+
+// runContext is run with a context whose cancellation (Ctrl-C) stops a
+// download or a training run cleanly.
+func runContext(ctx context.Context, w io.Writer, args []string) error {
 	cfg, err := parseFlags(w, args)
 	if errors.Is(err, errHelp) {
 		return nil
@@ -61,22 +96,22 @@ func run(w io.Writer, args []string) error {
 	case cfg.eval:
 		return runEval(w, cfg)
 	}
-	return runTrain(w, cfg)
+	return runTrain(ctx, w, cfg)
 }
 
 // runTrain is the chapter's main story, one numbered section at a time.
-func runTrain(w io.Writer, cfg *config) error {
+func runTrain(ctx context.Context, w io.Writer, cfg *config) error {
 	// Paths are checked before anything slow: a typo in -save should not
 	// cost a training run.
 	if err := checkOutputs(cfg); err != nil {
 		return err
 	}
 	if cfg.download {
-		if err := data.Download(data.DefaultDir, os.Stderr); err != nil {
-			return fmt.Errorf("-download: %v", err)
+		if err := download(ctx); err != nil {
+			return err
 		}
 		if cfg.data == "" {
-			cfg.data = data.DefaultDir
+			cfg.data = fetch.dir
 		}
 	}
 
@@ -87,6 +122,9 @@ func runTrain(w io.Writer, cfg *config) error {
 	}
 	trainSet, testSet := limit(ds.Train, cfg.trainLimit), limit(ds.Test, cfg.testLimit)
 	if err := cfg.checkShape(testSet.Rows*testSet.Cols, testSet.Rows, testSet.Cols, ds.Classes); err != nil {
+		return err
+	}
+	if err := cfg.checkMemory(trainSet.Len()); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "%s\n", ds.Name)
@@ -113,15 +151,23 @@ func runTrain(w io.Writer, cfg *config) error {
 		fmt.Fprintf(w, "(%s printed %.4f here: its untrained network guessed just as blindly.)\n", articleOf(p), p.reported[0])
 	}
 
+	if ctx.Err() != nil { // Ctrl-C while the data loaded
+		return fmt.Errorf("%w (Ctrl-C) before training started: nothing was trained or saved", errInterrupted)
+	}
+
 	section(w, 4, "Training")
 	m := newMeter(w, cfg)
-	if err := train(net, opt, tr, te, cfg, rng, m); err != nil {
+	stopped, err := train(ctx, net, opt, tr, te, cfg, rng, m)
+	if err != nil {
 		return err
 	}
+	if stopped != nil {
+		fmt.Fprintf(w, "%s: stopping\n", stopped)
+	}
 	trainingNotes(w, cfg, m)
-	ev := evaluate(net, te.x, te.labels)
-	if cfg.epochs > 0 && nn.AtChance(ev.accuracy(), ds.Classes) {
-		fmt.Fprintf(w, "warning: %s\n", nn.ChanceHint(ev.accuracy(), ds.Classes, cfg.lr))
+	ev, err := evaluate(net, te.x, te.labels)
+	if err != nil { // only after -epochs 0 or Ctrl-C: train checks every epoch
+		return fmt.Errorf("-lr %g: training diverged: %v; the learning rate %g is too large, try %.3g", cfg.lr, err, cfg.lr, cfg.lr/10)
 	}
 
 	report(w, 5, ev, te, ds.Classes, classNames(ds))
@@ -144,7 +190,26 @@ func runTrain(w io.Writer, cfg *config) error {
 			cfg.save, cfg.save)
 	}
 	fmt.Fprintln(w, summaryLine(cfg, m, ev))
+	switch {
+	case stopped != nil:
+		saved := "nothing was saved"
+		if cfg.save != "" {
+			saved = "it is saved in " + cfg.save
+		}
+		return fmt.Errorf("%w (Ctrl-C) during epoch %d of %d, after %s: the results above are for the network as it was then, and %s",
+			errInterrupted, stopped.epoch, stopped.epochs, plural(stopped.epoch-1, "full epoch"), saved)
+	case cfg.epochs > 0 && nn.AtChance(ev.accuracy(), ds.Classes):
+		return fmt.Errorf("training failed: %s", nn.ChanceHint(ev.accuracy(), ds.Classes, cfg.lr))
+	}
 	return nil
+}
+
+// plural writes "1 full epoch", "2 full epochs".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // section prints a numbered heading.
@@ -158,16 +223,33 @@ func section(w io.Writer, n int, title string) {
 // checkOutputs fails fast when -save or -svg could not be written.
 func checkOutputs(cfg *config) error {
 	if cfg.save != "" {
+		if st, err := os.Stat(cfg.save); err == nil && st.IsDir() {
+			return fmt.Errorf("-save %s: is a folder; give a file name, such as %s",
+				cfg.save, filepath.Join(cfg.save, "digits.model"))
+		}
 		if err := atomicfile.CheckWritable(cfg.save); err != nil {
-			return fmt.Errorf("-save: %v", err)
+			return outputError("-save "+cfg.save, filepath.Dir(cfg.save), err)
 		}
 	}
 	if cfg.svgDir != "" {
 		if err := atomicfile.CheckWritable(filepath.Join(cfg.svgDir, curvesFile)); err != nil {
-			return fmt.Errorf("-svg: %v", err)
+			return outputError("-svg "+cfg.svgDir, cfg.svgDir, err)
 		}
 	}
 	return nil
+}
+
+// outputError explains why nothing can be written in dir, and what to do.
+func outputError(flag, dir string, err error) error {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("%s: the folder %s does not exist; create it first (mkdir -p %s) or choose another", flag, dir, dir)
+	case errors.Is(err, syscall.ENOTDIR):
+		return fmt.Errorf("%s: %s is not a folder (a file is in the way); choose another place", flag, dir)
+	case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.EROFS):
+		return fmt.Errorf("%s: cannot write in the folder %s (%v); choose a folder you can write to", flag, dir, errors.Unwrap(err))
+	}
+	return fmt.Errorf("%s: %v", flag, err)
 }
 
 // limit returns the first n images of s (all of them when n is 0).
@@ -207,7 +289,8 @@ func describeRecipe(w io.Writer, cfg *config, net *nn.MLP, trainImages int) {
 		fmt.Fprintf(w, "changed    %s, given on the command line\n", strings.Join(changed, ", "))
 	}
 	fmt.Fprintf(w, "network    %s, softmax + cross-entropy on top\n", net)
-	perEpoch := (trainImages + cfg.batch - 1) / cfg.batch
+	batch := min(cfg.batch, trainImages) // a batch larger than the set is the whole set
+	perEpoch := (trainImages + batch - 1) / batch
 	fmt.Fprintf(w, "training   %s lr %g, batches of %d (%s steps per epoch), %d epochs, seed %d\n",
 		cfg.opt, cfg.lr, cfg.batch, nn.Thousands(perEpoch), cfg.epochs, cfg.seed)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -55,12 +56,12 @@ func runArgs(t *testing.T, args ...string) (string, error) {
 	return buf.String(), err
 }
 
-// Same seed and flags, same output, on one core or two: the matrix kernels
+// Same seed and flags, same output, on one core or four: the matrix kernels
 // split work by rows, each computed by one goroutine in a fixed order.
 func TestDeterministic(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	var outs []string
-	for _, procs := range []int{1, 2, 2} {
+	for _, procs := range []int{1, 4, 4} {
 		runtime.GOMAXPROCS(procs)
 		out, err := runArgs(t, small...)
 		if err != nil {
@@ -69,7 +70,7 @@ func TestDeterministic(t *testing.T) {
 		outs = append(outs, out)
 	}
 	if outs[0] != outs[1] || outs[1] != outs[2] {
-		t.Errorf("the same run printed different outputs:\n--- GOMAXPROCS 1:\n%s\n--- GOMAXPROCS 2:\n%s", outs[0], outs[1])
+		t.Errorf("the same run printed different outputs:\n--- GOMAXPROCS 1:\n%s\n--- GOMAXPROCS 4:\n%s", outs[0], outs[1])
 	}
 	other, err := runArgs(t, append(small, "-seed", "2")...)
 	if err != nil {
@@ -200,14 +201,19 @@ func TestDivergence(t *testing.T) {
 	}
 }
 
-// A network that ends at chance says so, with what to try.
+// A network that ends at chance reports its results, then fails with one
+// line saying so and what to try.
 func TestChanceHint(t *testing.T) {
 	out, err := runArgs(t, "-opt", "sgd", "-lr", "100", "-train-limit", "500", "-test-limit", "200", "-layers", "784,16,10", "-epochs", "1", "-notime")
-	if err != nil {
-		t.Fatal(err)
+	if err == nil || !strings.HasPrefix(err.Error(), "training failed: accuracy") || !strings.Contains(err.Error(), "chance level") {
+		t.Fatalf("error %v, want the chance-level line", err)
 	}
-	if !strings.Contains(out, "warning: accuracy") || !strings.Contains(out, "chance") {
-		t.Errorf("no chance-level warning in:\n%s", out)
+	if !strings.Contains(out, "summary epochs=1 test_accuracy=") || strings.Contains(out, "NaN") {
+		t.Errorf("the results are missing or show NaN:\n%s", out)
+	}
+	// -epochs 0 evaluates the untrained network: chance is expected there.
+	if _, err := runArgs(t, "-train-limit", "100", "-test-limit", "100", "-layers", "784,16,10", "-epochs", "0"); err != nil {
+		t.Errorf("-epochs 0: %v", err)
 	}
 }
 
@@ -474,11 +480,18 @@ func TestTrainingStepAllocatesNothing(t *testing.T) {
 	batches := nn.NewBatches(tr.x, tr.labels, 10, cfg.batch, rng)
 	m := &meter{w: &bytes.Buffer{}, curveX: make([]float64, 0, 10), curveY: make([]float64, 0, 10), curveAcc: make([]float64, 0, 10)}
 	m.startEpoch(1, 1<<30)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	step := func() {
 		x, tt, labels, ok := batches.Next()
 		if !ok {
 			batches.Epoch()
 			x, tt, labels, _ = batches.Next()
+		}
+		select { // as the loop looks for Ctrl-C
+		case <-ctx.Done():
+			t.Fatal("cancelled")
+		default:
 		}
 		loss := net.Loss(x, tt)
 		net.Backward()

@@ -61,9 +61,10 @@ func isTerminal(f *os.File) bool {
 
 // newMeter prints the table's header.
 func newMeter(w io.Writer, cfg *config) *meter {
+	points := 10 * min(cfg.epochs, 1000) // room for the curves' points; more grow as needed
 	m := &meter{w: w, progress: progressWriter(w), noTime: cfg.noTime, epochs: cfg.epochs,
-		curveX: make([]float64, 0, 10*cfg.epochs), curveY: make([]float64, 0, 10*cfg.epochs),
-		curveAcc: make([]float64, 0, 10*cfg.epochs)}
+		curveX: make([]float64, 0, points), curveY: make([]float64, 0, points),
+		curveAcc: make([]float64, 0, points)}
 	if p := cfg.preset; len(p.reported) > 0 {
 		m.article, m.reported = articleOf(p), p.reported
 	}
@@ -140,6 +141,12 @@ func (m *meter) clearLine() {
 func (m *meter) stopClock() {
 	m.epochTime += time.Since(m.clockOn)
 	m.trained += m.epochTime
+	m.clearLine()
+}
+
+// abandonEpoch ends an epoch cut short by Ctrl-C: it gets no row in the
+// table, and its time is not counted in the time per epoch.
+func (m *meter) abandonEpoch() {
 	m.clearLine()
 }
 

@@ -21,8 +21,10 @@ import (
 	_ "image/jpeg"
 	_ "image/png"
 	"io"
+	"io/fs"
 	"math"
 	"sort"
+	"strings"
 )
 
 const (
@@ -39,6 +41,10 @@ const (
 	// minContrast is the least difference between the background and the
 	// darkest ink for a picture to hold a drawing at all.
 	minContrast = 0.1
+	// maxBorderInk is the largest share of the picture's edge that may carry
+	// ink: a digit touching the edge here and there is fine, a picture whose
+	// edge is ink for a quarter of its length is not a digit on paper.
+	maxBorderInk = 0.25
 )
 
 // digit is a picture brought to MNIST's conventions, and what was done to it.
@@ -57,20 +63,20 @@ type digit struct {
 func decodeDigit(b []byte) (*digit, error) {
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(b))
 	if errors.Is(err, image.ErrFormat) {
-		return nil, errors.New("not a PNG, JPEG or GIF image")
+		return nil, errors.New("not a PNG, JPEG or GIF image; save your drawing as PNG")
 	}
 	if err != nil {
-		return nil, fmt.Errorf("cannot read this image: %v", err)
+		return nil, fmt.Errorf("cannot read this image (%v): the file is damaged or cut short; save it again", err)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return nil, fmt.Errorf("the %s image is empty (%d×%d pixels)", format, cfg.Width, cfg.Height)
+		return nil, fmt.Errorf("the %s image is empty (%d×%d pixels)", strings.ToUpper(format), cfg.Width, cfg.Height)
 	}
 	if cfg.Width > maxImagePixels/cfg.Height {
 		return nil, fmt.Errorf("%d×%d pixels is too large (at most 25 million pixels); scale it down first", cfg.Width, cfg.Height)
 	}
 	img, _, err := image.Decode(bytes.NewReader(b))
 	if err != nil {
-		return nil, fmt.Errorf("cannot read this %s image: %v", format, err)
+		return nil, fmt.Errorf("cannot read this %s image (%v): the file is damaged or cut short; save it again", strings.ToUpper(format), err)
 	}
 	return prepareDigit(img)
 }
@@ -80,13 +86,17 @@ func decodeDigit(b []byte) (*digit, error) {
 func readDigit(r io.Reader) (*digit, error) {
 	b, err := io.ReadAll(io.LimitReader(r, maxImageBytes+1))
 	if err != nil {
-		return nil, err
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the caller names the file
+		}
+		return nil, fmt.Errorf("cannot read the file: %v", err)
 	}
 	if len(b) > maxImageBytes {
 		return nil, fmt.Errorf("the file is over %d MB; an image of a digit needs far less", maxImageBytes>>20)
 	}
 	if len(b) == 0 {
-		return nil, errors.New("the file is empty")
+		return nil, errors.New("the file is empty (0 bytes); save your drawing again")
 	}
 	return decodeDigit(b)
 }
@@ -107,6 +117,13 @@ func prepareDigit(img image.Image) (*digit, error) {
 	if !normalizeInk(ink, w, h) {
 		return nil, errors.New("found no digit: the image is blank (the same shade all over); " +
 			"draw a dark digit on a light background, or a light one on a dark background")
+	}
+
+	// A digit drawn on paper leaves a plain margin; random noise or a photo
+	// has "ink" all along its edge.
+	if busy := borderInk(ink, w, h); busy > maxBorderInk {
+		return nil, fmt.Errorf("found no digit on plain paper: %.0f%% of the picture's edge looks like ink (noise, or a photo?); "+
+			"draw one digit on a plain background, with a margin around it", 100*busy)
 	}
 
 	// 2. Crop to the ink's bounding box.
@@ -240,6 +257,19 @@ func normalizeInk(ink []float32, w, h int) bool {
 		ink[i] = float32(max(0, min(1, (float64(v)-lo)/(top-lo))))
 	}
 	return true
+}
+
+// borderInk is the share of the picture's outermost ring of pixels that
+// carries ink, once normalizeInk has set the background to 0.
+func borderInk(ink []float32, w, h int) float64 {
+	inked, n := 0, 0
+	forBorder(w, h, func(x, y int) {
+		if ink[y*w+x] > 0 {
+			inked++
+		}
+		n++
+	})
+	return float64(inked) / float64(n)
 }
 
 // inkBox is the smallest rectangle holding every pixel with ink.

@@ -4,8 +4,10 @@ package main
 // and reading a digit from a picture (-predict).
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"strings"
@@ -17,10 +19,21 @@ import (
 // loadModel reads a network saved by -save.
 func loadModel(path string) (*nn.MLP, error) {
 	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("-model %s: no such file; train and save a model first: go run ./ch07_mnist -save %s", path, path)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("-model %s: %v", path, unwrapPathError(err))
 	}
 	defer f.Close()
+	switch st, err := f.Stat(); {
+	case err != nil:
+		return nil, fmt.Errorf("-model %s: %v", path, unwrapPathError(err))
+	case st.IsDir():
+		return nil, fmt.Errorf("-model %s: is a folder, not a model file", path)
+	case st.Size() == 0:
+		return nil, fmt.Errorf("-model %s: the file is empty; save the model again with -save", path)
+	}
 	net, err := nn.Load(f)
 	if err != nil {
 		return nil, fmt.Errorf("-model %s: %v", path, err)
@@ -41,7 +54,7 @@ func runEval(w io.Writer, cfg *config) error {
 	}
 	testSet := limit(ds.Test, cfg.testLimit)
 	if in, out := net.Sizes[0], net.Sizes[len(net.Sizes)-1]; in != testSet.Rows*testSet.Cols || out != ds.Classes {
-		return fmt.Errorf("-model %s: the network takes %d inputs and gives %d classes, but the images of -data have %d pixels (%d×%d) and %d classes",
+		return fmt.Errorf("-model %s: the network takes %d inputs and gives %d classes, but the images of -data have %d pixels (%d×%d) and %d classes; evaluate it on data like the data it was trained on",
 			cfg.model, in, out, testSet.Rows*testSet.Cols, testSet.Rows, testSet.Cols, ds.Classes)
 	}
 
@@ -54,7 +67,10 @@ func runEval(w io.Writer, cfg *config) error {
 	fmt.Fprintf(w, "%s: %s, loaded without training\n", cfg.model, net)
 
 	te := toSplit(testSet)
-	ev := evaluate(net, te.x, te.labels)
+	ev, err := evaluate(net, te.x, te.labels)
+	if err != nil {
+		return fmt.Errorf("-model %s: %v on the test images: its weights are far too large (edited by hand?); save the model again", cfg.model, err)
+	}
 	section(w, 3, "Evaluation")
 	fmt.Fprintf(w, "test accuracy %.4f: %s of %s test images right\n",
 		ev.accuracy(), nn.Thousands(ev.correct), nn.Thousands(len(ev.pred)))
@@ -70,7 +86,7 @@ func runPredict(w io.Writer, cfg *config) error {
 		return err
 	}
 	if net.Sizes[0] != side*side {
-		return fmt.Errorf("-model %s: the network takes %d inputs, but a picture becomes %d×%d = %d pixels",
+		return fmt.Errorf("-model %s: the network takes %d inputs, but a picture becomes %d×%d = %d pixels; -predict needs a network trained on 28×28 digits",
 			cfg.model, net.Sizes[0], side, side, side*side)
 	}
 	f, err := os.Open(cfg.predict)
@@ -83,6 +99,11 @@ func runPredict(w io.Writer, cfg *config) error {
 		return fmt.Errorf("-predict %s: %v", cfg.predict, err)
 	}
 
+	probs := net.Predict(nn.FromRows([][]float64{d.pixels}))[0]
+	if !allFinite(nn.Matrix{probs}) {
+		return fmt.Errorf("-model %s: %v on this picture: its weights are far too large (edited by hand?); save the model again", cfg.model, errOverflow)
+	}
+
 	section(w, 1, "Your picture")
 	fmt.Fprintf(w, "%s: %d×%d pixels, %s.\n", cfg.predict, d.width, d.height, d.canvas)
 	fmt.Fprintf(w, "The ink fills a %d×%d box; scaled to %d×%d and centred by its centre of mass in %d×%d, it reads:\n",
@@ -91,7 +112,6 @@ func runPredict(w io.Writer, cfg *config) error {
 
 	section(w, 2, "What the network says")
 	fmt.Fprintf(w, "%s: %s\n", cfg.model, net)
-	probs := net.Predict(nn.FromRows([][]float64{d.pixels}))[0]
 	printBars(w, probs)
 	best := topK(probs, 3)
 	var next []string
@@ -112,8 +132,12 @@ func printBars(w io.Writer, probs []float64) {
 }
 
 // unwrapPathError keeps only the reason of an *os.PathError ("no such file
-// or directory"), for messages that already name the file.
+// or directory"), for messages that already name the file, and says what
+// to do about a file that may not be read.
 func unwrapPathError(err error) error {
+	if errors.Is(err, fs.ErrPermission) {
+		return errors.New("permission denied; make the file readable (chmod a+r) or copy it somewhere you can read")
+	}
 	if pe, ok := err.(*os.PathError); ok {
 		return pe.Err
 	}

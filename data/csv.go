@@ -136,7 +136,7 @@ func checkHeader(fields [][]byte) error {
 	case csvPixels:
 		return fmt.Errorf("the header has %d columns, the pixels but no label: a file without labels, like Kaggle's test.csv, cannot be used", csvPixels)
 	default:
-		return fmt.Errorf("the header has %d columns, want %d (label, then %d pixels)", len(fields), csvFields, csvPixels)
+		return fmt.Errorf("the header has %d columns, want %d (label, then %d pixels): this is not a CSV of 28×28 digits", len(fields), csvFields, csvPixels)
 	}
 }
 

@@ -66,8 +66,10 @@ type Downloader struct {
 // For each file it tries the mirrors in order and keeps the first copy whose
 // MD5 checksum is right. A file is written to a temporary name and renamed
 // only once complete and checked, so a failed, cut-off or wrong transfer
-// never leaves anything under the final name. A file already in dir with the
-// right checksum is not fetched again.
+// never leaves anything under the final name; its temporary file is deleted
+// (and one left by a program killed mid-transfer is deleted by the next
+// Download). A transfer that fails is not resumed: the next try starts over.
+// A file already in dir with the right checksum is not fetched again.
 //
 // Progress goes to progress, one line per file and mirror tried; on a
 // terminal the line also counts the bytes as they arrive. A nil progress
@@ -94,6 +96,7 @@ func (d *Downloader) Download(dir string, progress io.Writer) error {
 	if err := atomicfile.CheckWritable(filepath.Join(dir, files[0].Name)); err != nil {
 		return err
 	}
+	removeLeftovers(dir, files)
 	p := &printer{w: progress, tty: isTerminal(progress)}
 	for _, f := range files {
 		path := filepath.Join(dir, f.Name)
@@ -125,6 +128,23 @@ func (d *Downloader) Download(dir string, progress io.Writer) error {
 		}
 	}
 	return nil
+}
+
+// removeLeftovers deletes the temporary files an earlier download left in
+// dir when it was killed before it could clean up (.NAME.tmp-123456): they
+// are never used, and would otherwise stay forever.
+func removeLeftovers(dir string, files []File) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		for _, f := range files {
+			if strings.HasPrefix(e.Name(), "."+f.Name+".tmp-") && e.Type().IsRegular() {
+				os.Remove(filepath.Join(dir, e.Name()))
+			}
+		}
+	}
 }
 
 // fetch downloads one URL into path, checking its MD5 before the file takes

@@ -193,6 +193,44 @@ func TestDownloadTruncated(t *testing.T) {
 	}
 }
 
+// A transfer cut off halfway leaves nothing behind, neither under the final
+// name nor a temporary one, and the next run fetches the file afresh.
+func TestDownloadFailureLeavesNothingThenRefetches(t *testing.T) {
+	cut := newMirror(t, func(w http.ResponseWriter, r *http.Request, name string) {
+		w.Header().Set("Content-Length", "1000")
+		w.Write(payloadA[:100])
+	})
+	dir := t.TempDir()
+	err := downloader(cut).Download(dir, nil)
+	wantError(t, err, "the connection closed after 100 of 1000 bytes")
+	wantFiles(t, dir)
+
+	m := newMirror(t, good)
+	if err := downloader(m).Download(dir, nil); err != nil {
+		t.Fatal(err)
+	}
+	wantFiles(t, dir, "a-images.gz", "b-labels.gz")
+	if got, _ := os.ReadFile(filepath.Join(dir, "a-images.gz")); !bytes.Equal(got, payloadA) {
+		t.Error("the file fetched after a failed transfer differs from the server's")
+	}
+	if n := m.requests.Load(); n != 2 {
+		t.Errorf("%d requests after a failed transfer, want 2 (both files fetched)", n)
+	}
+}
+
+// A program killed mid-transfer leaves its temporary file; the next
+// Download deletes it, and touches nothing else.
+func TestDownloadRemovesLeftovers(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, ".a-images.gz.tmp-123456"), []byte("half a file"))
+	writeFile(t, filepath.Join(dir, ".b-labels.gz.tmp-7"), nil)
+	writeFile(t, filepath.Join(dir, "notes.txt"), []byte("mine"))
+	if err := downloader(newMirror(t, good)).Download(dir, nil); err != nil {
+		t.Fatal(err)
+	}
+	wantFiles(t, dir, "a-images.gz", "b-labels.gz", "notes.txt")
+}
+
 func TestDownloadStall(t *testing.T) {
 	silent := func(w http.ResponseWriter, r *http.Request, _ string) {
 		select {

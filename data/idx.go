@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 )
 
@@ -31,6 +32,9 @@ const (
 // training images are 47,040,000 bytes; a header announcing more than 2 GiB
 // is corrupt, and checking it stops us from even trying to read that much.
 const maxIDXBytes = 1<<31 - 1
+
+// fetchAgain ends the message about a damaged file: what to do about it.
+const fetchAgain = "download or copy it again"
 
 // ReadIDXImages reads an IDX images file (magic number 2051), gzipped or not.
 // It returns all pixels, image after image, with the number of images and the
@@ -134,7 +138,7 @@ func newIDXReader(r io.Reader, name string) (*idxReader, error) {
 	start, err := br.Peek(2)
 	if len(start) == 0 {
 		if err == io.EOF {
-			return nil, fmt.Errorf("%s: empty file", name)
+			return nil, fmt.Errorf("%s: empty file (0 bytes); %s", name, fetchAgain)
 		}
 		return nil, fmt.Errorf("%s: read error: %v", name, err)
 	}
@@ -161,18 +165,18 @@ func (x *idxReader) header(magic uint32, ndims int) ([]uint64, error) {
 	}
 	if got == 0 {
 		if x.gz {
-			return nil, fmt.Errorf("%s: empty file (after decompressing)", x.name)
+			return nil, fmt.Errorf("%s: empty file (after decompressing); %s", x.name, fetchAgain)
 		}
-		return nil, fmt.Errorf("%s: empty file", x.name)
+		return nil, fmt.Errorf("%s: empty file (0 bytes); %s", x.name, fetchAgain)
 	}
 	if got < 4 {
-		return nil, fmt.Errorf("%s: not an IDX file: only %d bytes long", x.name, got)
+		return nil, fmt.Errorf("%s: not an IDX file: only %d bytes long; %s", x.name, got, fetchAgain)
 	}
 	if m := binary.BigEndian.Uint32(buf); m != magic {
 		return nil, x.magicError(m, magic, buf[:got])
 	}
 	if got < len(buf) {
-		return nil, fmt.Errorf("%s: truncated header: %d of %d bytes", x.name, got, len(buf))
+		return nil, fmt.Errorf("%s: truncated header: %d of %d bytes; the file is cut short: %s", x.name, got, len(buf), fetchAgain)
 	}
 	dims := make([]uint64, ndims)
 	for i := range dims {
@@ -199,7 +203,7 @@ func (x *idxReader) body(size int, what string) ([]byte, error) {
 			return nil, x.readError()
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: truncated: header says %s but the file holds only %d after the header", x.name, what, len(buf))
+			return nil, fmt.Errorf("%s: truncated: header says %s but the file holds only %d after the header; %s", x.name, what, len(buf), fetchAgain)
 		}
 	}
 	// Try to read one byte more: there should be none. For a gzipped file
@@ -210,7 +214,7 @@ func (x *idxReader) body(size int, what string) ([]byte, error) {
 		return nil, x.readError()
 	}
 	if n > 0 {
-		return nil, fmt.Errorf("%s: more data than the header says (%s): the file is corrupt or not what it seems", x.name, what)
+		return nil, fmt.Errorf("%s: more data than the header says (%s): the file is corrupt or not what it seems; %s", x.name, what, fetchAgain)
 	}
 	return buf, nil
 }
@@ -225,7 +229,9 @@ func (x *idxReader) magicError(got, want uint32, start []byte) error {
 	case got == magicImages:
 		msg += ": this is an images file; is the file name right?"
 	case printable(start):
-		msg += fmt.Sprintf(": it starts with %q, which looks like text (an HTML error page?)", start)
+		msg += fmt.Sprintf(": it starts with %q, which looks like text (an HTML error page?); %s", start, fetchAgain)
+	default:
+		msg += ": is this the right file?"
 	}
 	return errors.New(msg)
 }
@@ -240,9 +246,9 @@ func (x *idxReader) readError() error {
 
 func (x *idxReader) gzipError(err error) error {
 	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return fmt.Errorf("%s: corrupt gzip stream: it ends early (the file is cut short)", x.name)
+		return fmt.Errorf("%s: corrupt gzip stream: it ends early (the file is cut short); %s", x.name, fetchAgain)
 	}
-	return fmt.Errorf("%s: corrupt gzip stream: %v", x.name, err)
+	return fmt.Errorf("%s: corrupt gzip stream (%v); %s", x.name, err, fetchAgain)
 }
 
 // printable reports whether b is all printable ASCII (or white space).
@@ -258,6 +264,9 @@ func printable(b []byte) bool {
 // open opens path for reading, with an error that names the file once.
 func open(path string) (*os.File, error) {
 	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrPermission) {
+		return nil, fmt.Errorf("%s: permission denied; make the file readable (chmod a+r) or copy it somewhere you can read", path)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, unwrapPath(err))
 	}

@@ -204,12 +204,12 @@ func readPair(imagesPath, labelsPath string) (*Set, error) {
 		return nil, err
 	}
 	if len(labels) != n {
-		return nil, fmt.Errorf("%s holds %d images but %s holds %d labels; they must match one to one",
+		return nil, fmt.Errorf("%s holds %d images but %s holds %d labels; they must match one to one: is one of them from another data set, or cut short?",
 			imagesPath, n, labelsPath, len(labels))
 	}
 	for i, l := range labels {
 		if int(l) >= numClasses {
-			return nil, fmt.Errorf("%s: label %d (item %d) outside 0..%d", labelsPath, l, i, numClasses-1)
+			return nil, fmt.Errorf("%s: label %d (item %d) outside 0..%d: only data sets of %d classes can be used", labelsPath, l, i, numClasses-1, numClasses)
 		}
 	}
 	return &Set{Images: images, Labels: labels, Rows: rows, Cols: cols}, nil

@@ -5,6 +5,7 @@ package nn
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -64,10 +65,12 @@ func Load(r io.Reader) (*MLP, error) {
 	line := 0
 	next := func(what string) ([]string, error) {
 		if !sc.Scan() {
-			if err := sc.Err(); err != nil {
+			if err := sc.Err(); errors.Is(err, bufio.ErrTooLong) {
+				return nil, fmt.Errorf("line %d: longer than any line of a model file: this is not a model saved by this program", line+1)
+			} else if err != nil {
 				return nil, fmt.Errorf("line %d: %v", line+1, err)
 			}
-			return nil, fmt.Errorf("file ends early, at line %d, where %s should be (truncated?)", line+1, what)
+			return nil, fmt.Errorf("file ends early, at line %d, where %s should be: it was cut short; save the model again", line+1, what)
 		}
 		line++
 		return strings.Fields(sc.Text()), nil
@@ -84,7 +87,7 @@ func Load(r io.Reader) (*MLP, error) {
 		return nil, bad("not a model file (it should start with %q)", modelMagic+" "+fmt.Sprint(modelVersion))
 	}
 	if f[1] != strconv.Itoa(modelVersion) {
-		return nil, bad("model format version %s, but this program reads version %d", f[1], modelVersion)
+		return nil, bad("model format version %s, but this program reads version %d: train and save the model again with this program", f[1], modelVersion)
 	}
 
 	if f, err = next("the sizes"); err != nil {
@@ -119,19 +122,19 @@ func Load(r io.Reader) (*MLP, error) {
 			return nil, err
 		}
 		if strings.Join(f, " ") != header {
-			return nil, bad("found %q where %q should be (the sizes line says %s)", strings.Join(f, " "), header, SizesString(sizes))
+			return nil, bad("found %q where %q should be (the sizes line says %s; edited by hand?); fix it or save the model again", strings.Join(f, " "), header, SizesString(sizes))
 		}
 		for i, row := range p.Value {
 			if f, err = next(fmt.Sprintf("row %d of %s", i+1, p.Name)); err != nil {
 				return nil, err
 			}
 			if len(f) != len(row) {
-				return nil, bad("row %d of %s has %d numbers, want %d", i+1, p.Name, len(f), len(row))
+				return nil, bad("row %d of %s has %d numbers, want %d (edited by hand?); fix it or save the model again", i+1, p.Name, len(f), len(row))
 			}
 			for j, s := range f {
 				v, err := strconv.ParseFloat(s, 64)
 				if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-					return nil, bad("%q in %s is not a finite number", s, p.Name)
+					return nil, bad("%q in row %d of %s is not a finite number (edited by hand?); fix it or save the model again", s, i+1, p.Name)
 				}
 				row[j] = v
 			}
