@@ -47,32 +47,18 @@ func TestLearningRuleOnManySeeds(t *testing.T) {
 }
 
 func TestBadFlags(t *testing.T) {
-	for _, c := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"-epochs", "0"}, "-epochs"},
-		{[]string{"-epochs", "many"}, "-epochs"},
-		{[]string{"-lr", "-1"}, "-lr"},
-		{[]string{"-lr", "NaN"}, "-lr"},
-		{[]string{"-seed", "-3"}, "-seed"},
-		{[]string{"-svg", filepath.Join(os.DevNull, "nowhere")}, "-svg"},
-		{[]string{"extra"}, "unexpected argument"},
-		{[]string{"-nosuchflag"}, "nosuchflag"},
-	} {
-		var buf bytes.Buffer
-		err := run(&buf, c.args)
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("run %q: error %v, want one mentioning %s", c.args, err, c.want)
-		}
-	}
+	golden.CheckBadFlags(t, run, []golden.BadFlag{
+		{Args: []string{"-epochs", "0"}, Want: "-epochs"},
+		{Args: []string{"-epochs", "many"}, Want: "-epochs"},
+		{Args: []string{"-lr", "-1"}, Want: "-lr"},
+		{Args: []string{"-lr", "NaN"}, Want: "-lr"},
+		{Args: []string{"-seed", "-3"}, Want: "-seed"},
+		{Args: []string{"-svg", filepath.Join(os.DevNull, "nowhere")}, Want: "-svg"},
+		{Args: []string{"extra"}, Want: "unexpected argument"},
+		{Args: []string{"-nosuchflag"}, Want: "nosuchflag"},
+	}...)
 }
 
 func TestHelp(t *testing.T) {
-	out := string(golden.Run(t, run, "-h"))
-	for _, f := range []string{"-seed", "-epochs", "-lr", "-svg"} {
-		if !strings.Contains(out, f) {
-			t.Errorf("-h does not list %s:\n%s", f, out)
-		}
-	}
+	golden.CheckHelp(t, run, "-seed", "-epochs", "-lr", "-svg")
 }

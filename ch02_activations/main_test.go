@@ -24,33 +24,19 @@ func TestFigures(t *testing.T) {
 }
 
 func TestBadFlags(t *testing.T) {
-	for _, c := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"-depth", "2"}, "-depth"},
-		{[]string{"-depth", "1000"}, "-depth"},
-		{[]string{"-depth", "deep"}, "-depth"},
-		{[]string{"-seed", "x"}, "-seed"},
-		{[]string{"-svg", filepath.Join(os.DevNull, "nowhere")}, "-svg"},
-		{[]string{"extra"}, "unexpected argument"},
-		{[]string{"-nosuchflag"}, "nosuchflag"},
-	} {
-		var buf bytes.Buffer
-		err := run(&buf, c.args)
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("run %q: error %v, want one mentioning %s", c.args, err, c.want)
-		}
-	}
+	golden.CheckBadFlags(t, run, []golden.BadFlag{
+		{Args: []string{"-depth", "2"}, Want: "-depth"},
+		{Args: []string{"-depth", "1000"}, Want: "-depth"},
+		{Args: []string{"-depth", "deep"}, Want: "-depth"},
+		{Args: []string{"-seed", "x"}, Want: "-seed"},
+		{Args: []string{"-svg", filepath.Join(os.DevNull, "nowhere")}, Want: "-svg"},
+		{Args: []string{"extra"}, Want: "unexpected argument"},
+		{Args: []string{"-nosuchflag"}, Want: "nosuchflag"},
+	}...)
 }
 
 func TestHelp(t *testing.T) {
-	out := string(golden.Run(t, run, "-h"))
-	for _, f := range []string{"-seed", "-depth", "-svg"} {
-		if !strings.Contains(out, f) {
-			t.Errorf("-h does not list %s:\n%s", f, out)
-		}
-	}
+	golden.CheckHelp(t, run, "-seed", "-depth", "-svg")
 }
 
 // The sigmoid stack must lose far more than 0.25^5 of its gradient five

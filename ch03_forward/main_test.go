@@ -16,31 +16,17 @@ func TestGolden(t *testing.T) {
 }
 
 func TestBadFlags(t *testing.T) {
-	for _, c := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"-seed", "-3"}, "-seed"},
-		{[]string{"-seed", "one"}, "-seed"},
-		{[]string{"-time=maybe"}, "-time"},
-		{[]string{"extra"}, "unexpected argument"},
-		{[]string{"-nosuchflag"}, "nosuchflag"},
-	} {
-		var buf bytes.Buffer
-		err := run(&buf, c.args)
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("run %q: error %v, want one mentioning %s", c.args, err, c.want)
-		}
-	}
+	golden.CheckBadFlags(t, run, []golden.BadFlag{
+		{Args: []string{"-seed", "-3"}, Want: "-seed"},
+		{Args: []string{"-seed", "one"}, Want: "-seed"},
+		{Args: []string{"-time=maybe"}, Want: "-time"},
+		{Args: []string{"extra"}, Want: "unexpected argument"},
+		{Args: []string{"-nosuchflag"}, Want: "nosuchflag"},
+	}...)
 }
 
 func TestHelp(t *testing.T) {
-	out := string(golden.Run(t, run, "-h"))
-	for _, f := range []string{"-seed", "-time"} {
-		if !strings.Contains(out, f) {
-			t.Errorf("-h does not list %s:\n%s", f, out)
-		}
-	}
+	golden.CheckHelp(t, run, "-seed", "-time")
 }
 
 // The fast product must agree with nn.Dot to the last bit on every shape,

@@ -26,35 +26,21 @@ func TestFigures(t *testing.T) {
 }
 
 func TestBadFlags(t *testing.T) {
-	for _, c := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"-steps", "0"}, "-steps"},
-		{[]string{"-steps", "many"}, "-steps"},
-		{[]string{"-lr", "0"}, "-lr"},
-		{[]string{"-lr", "NaN"}, "-lr"},
-		{[]string{"-lr", "+Inf"}, "-lr"},
-		{[]string{"-seed", "-3"}, "-seed"},
-		{[]string{"-svg", filepath.Join(os.DevNull, "nowhere")}, "-svg"},
-		{[]string{"extra"}, "unexpected argument"},
-		{[]string{"-nosuchflag"}, "nosuchflag"},
-	} {
-		var buf bytes.Buffer
-		err := run(&buf, c.args)
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("run %q: error %v, want one mentioning %s", c.args, err, c.want)
-		}
-	}
+	golden.CheckBadFlags(t, run, []golden.BadFlag{
+		{Args: []string{"-steps", "0"}, Want: "-steps"},
+		{Args: []string{"-steps", "many"}, Want: "-steps"},
+		{Args: []string{"-lr", "0"}, Want: "-lr"},
+		{Args: []string{"-lr", "NaN"}, Want: "-lr"},
+		{Args: []string{"-lr", "+Inf"}, Want: "-lr"},
+		{Args: []string{"-seed", "-3"}, Want: "-seed"},
+		{Args: []string{"-svg", filepath.Join(os.DevNull, "nowhere")}, Want: "-svg"},
+		{Args: []string{"extra"}, Want: "unexpected argument"},
+		{Args: []string{"-nosuchflag"}, Want: "nosuchflag"},
+	}...)
 }
 
 func TestHelp(t *testing.T) {
-	out := string(golden.Run(t, run, "-h"))
-	for _, f := range []string{"-seed", "-steps", "-lr", "-svg"} {
-		if !strings.Contains(out, f) {
-			t.Errorf("-h does not list %s:\n%s", f, out)
-		}
-	}
+	golden.CheckHelp(t, run, "-seed", "-steps", "-lr", "-svg")
 }
 
 // A learning rate far too large must stop the quadrant descent with the

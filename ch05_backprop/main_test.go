@@ -24,41 +24,20 @@ func TestFigures(t *testing.T) {
 }
 
 func TestBadFlags(t *testing.T) {
-	for _, tc := range []struct {
-		args []string
-		want string // the error must mention this
-	}{
-		{[]string{"-lr", "0"}, "-lr"},
-		{[]string{"-lr", "-1"}, "-lr"},
-		{[]string{"-lr", "abc"}, "-lr"},
-		{[]string{"-steps", "0"}, "-steps"},
-		{[]string{"-seed", "x"}, "-seed"},
-		{[]string{"-nosuch"}, "nosuch"},
-		{[]string{"extra"}, "extra"},
-		{[]string{"-svg", filepath.Join(t.TempDir(), "missing", "dir")}, "-svg"},
-	} {
-		var buf bytes.Buffer
-		err := run(&buf, tc.args)
-		if err == nil {
-			t.Errorf("run %q: no error", tc.args)
-			continue
-		}
-		if !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
-			t.Errorf("run %q: error %q should be one line mentioning %s", tc.args, err, tc.want)
-		}
-		if buf.Len() > 0 {
-			t.Errorf("run %q printed output before failing:\n%s", tc.args, buf.String())
-		}
-	}
+	golden.CheckBadFlags(t, run, []golden.BadFlag{
+		{Args: []string{"-lr", "0"}, Want: "-lr"},
+		{Args: []string{"-lr", "-1"}, Want: "-lr"},
+		{Args: []string{"-lr", "abc"}, Want: "-lr"},
+		{Args: []string{"-steps", "0"}, Want: "-steps"},
+		{Args: []string{"-seed", "x"}, Want: "-seed"},
+		{Args: []string{"-nosuch"}, Want: "nosuch"},
+		{Args: []string{"extra"}, Want: "extra"},
+		{Args: []string{"-svg", filepath.Join(t.TempDir(), "missing", "dir")}, Want: "-svg"},
+	}...)
 }
 
 func TestHelp(t *testing.T) {
-	out := string(golden.Run(t, run, "-h"))
-	for _, flag := range []string{"-seed", "-svg", "-lr", "-steps"} {
-		if !strings.Contains(out, flag) {
-			t.Errorf("-h does not list %s:\n%s", flag, out)
-		}
-	}
+	golden.CheckHelp(t, run, "-seed", "-svg", "-lr", "-steps")
 }
 
 // Training diverges with an absurd learning rate: one clear error, no NaN table.

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"nnfromscratch/internal/golden"
@@ -27,43 +25,22 @@ func TestFigures(t *testing.T) {
 }
 
 func TestBadFlags(t *testing.T) {
-	for _, tc := range []struct {
-		args []string
-		want string // the error must mention this
-	}{
-		{[]string{"-epochs", "0"}, "-epochs"},
-		{[]string{"-epochs", "x"}, "-epochs"},
-		{[]string{"-batch", "0"}, "-batch"},
-		{[]string{"-batch", "-5"}, "-batch"},
-		{[]string{"-steps", "0"}, "-steps"},
-		{[]string{"-seed", "-1"}, "-seed"},
-		{[]string{"-full=maybe"}, "-full"},
-		{[]string{"-nosuch"}, "nosuch"},
-		{[]string{"extra"}, "extra"},
-		{[]string{"-svg", filepath.Join(t.TempDir(), "missing", "dir")}, "-svg"},
-	} {
-		var buf bytes.Buffer
-		err := run(&buf, tc.args)
-		if err == nil {
-			t.Errorf("run %q: no error", tc.args)
-			continue
-		}
-		if !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
-			t.Errorf("run %q: error %q should be one line mentioning %s", tc.args, err, tc.want)
-		}
-		if buf.Len() > 0 {
-			t.Errorf("run %q printed output before failing:\n%s", tc.args, buf.String())
-		}
-	}
+	golden.CheckBadFlags(t, run, []golden.BadFlag{
+		{Args: []string{"-epochs", "0"}, Want: "-epochs"},
+		{Args: []string{"-epochs", "x"}, Want: "-epochs"},
+		{Args: []string{"-batch", "0"}, Want: "-batch"},
+		{Args: []string{"-batch", "-5"}, Want: "-batch"},
+		{Args: []string{"-steps", "0"}, Want: "-steps"},
+		{Args: []string{"-seed", "-1"}, Want: "-seed"},
+		{Args: []string{"-full=maybe"}, Want: "-full"},
+		{Args: []string{"-nosuch"}, Want: "nosuch"},
+		{Args: []string{"extra"}, Want: "extra"},
+		{Args: []string{"-svg", filepath.Join(t.TempDir(), "missing", "dir")}, Want: "-svg"},
+	}...)
 }
 
 func TestHelp(t *testing.T) {
-	out := string(golden.Run(t, run, "-h"))
-	for _, flag := range []string{"-seed", "-svg", "-full", "-epochs", "-batch", "-steps"} {
-		if !strings.Contains(out, flag) {
-			t.Errorf("-h does not list %s:\n%s", flag, out)
-		}
-	}
+	golden.CheckHelp(t, run, "-seed", "-svg", "-full", "-epochs", "-batch", "-steps")
 }
 
 // The silent failure of section 6 must not depend on a lucky seed.

@@ -115,7 +115,8 @@ func runTrain(ctx context.Context, w io.Writer, cfg *config) error {
 		}
 	}
 
-	section(w, 1, "The data")
+	// Everything that can refuse the run comes before the first line of the
+	// report: a bad -data or -layers gets its one line of error and nothing else.
 	ds, err := data.Load(cfg.data)
 	if err != nil {
 		return fmt.Errorf("-data: %v", err)
@@ -127,11 +128,6 @@ func runTrain(ctx context.Context, w io.Writer, cfg *config) error {
 	if err := cfg.checkMemory(trainSet.Len()); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "%s\n", ds.Name)
-	describeData(w, ds, trainSet, testSet)
-	tr, te := toSplit(trainSet), toSplit(testSet)
-
-	section(w, 2, "The network")
 	rng := newRand(cfg.seed)
 	net, err := nn.NewMLP(cfg.layers, cfg.act, rng)
 	if err != nil {
@@ -141,6 +137,13 @@ func runTrain(ctx context.Context, w io.Writer, cfg *config) error {
 	if err != nil {
 		return fmt.Errorf("-opt: %v", err)
 	}
+
+	section(w, 1, "The data")
+	fmt.Fprintf(w, "%s\n", ds.Name)
+	describeData(w, ds, trainSet, testSet)
+	tr, te := toSplit(trainSet), toSplit(testSet)
+
+	section(w, 2, "The network")
 	describeRecipe(w, cfg, net, tr.x.Rows())
 
 	section(w, 3, "Before training")

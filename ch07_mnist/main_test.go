@@ -98,63 +98,40 @@ func TestTimes(t *testing.T) {
 
 func TestBadFlags(t *testing.T) {
 	dir := t.TempDir()
-	cases := []struct {
-		args []string
-		want string // the error must contain this
-	}{
-		{[]string{"-lr", "0"}, "-lr 0"},
-		{[]string{"-lr", "-0.1"}, "-lr -0.1"},
-		{[]string{"-lr", "NaN"}, "-lr NaN"},
-		{[]string{"-batch", "0"}, "-batch 0"},
-		{[]string{"-epochs", "-1"}, "-epochs -1"},
-		{[]string{"-layers", "784,abc,10"}, `-layers "784,abc,10"`},
-		{[]string{"-layers", "784"}, `-layers "784"`},
-		{[]string{"-layers", "784,0,10"}, `-layers "784,0,10"`},
-		{[]string{"-layers", "784,-5,10"}, `-layers "784,-5,10"`},
-		{[]string{"-layers", "100,10"}, "the input size must be 784"},
-		{[]string{"-layers", "784,32,9"}, "the output size must be 10"},
-		{[]string{"-act", "swish"}, `-act "swish"`},
-		{[]string{"-opt", "lion"}, `-opt "lion"`},
-		{[]string{"-preset", "article003"}, `-preset "article003"`},
-		{[]string{"-eval"}, "-eval: needs -model"},
-		{[]string{"-predict", "my7.png"}, "-predict: needs -model"},
-		{[]string{"-model", "x.model"}, "-model: give -eval or -predict"},
-		{[]string{"-train-limit", "-3"}, "-train-limit -3"},
-		{[]string{"-test-limit", "-3"}, "-test-limit -3"},
-		{[]string{"-batch", "two"}, "-batch"},
-		{[]string{"-frobnicate"}, "-frobnicate"},
-		{[]string{"extra"}, `unexpected argument "extra"`},
-		{[]string{"-save", filepath.Join(dir, "no", "such", "dir", "m.model")}, "-save"},
-		{[]string{"-svg", filepath.Join(dir, "missing")}, "-svg"},
-		{[]string{"-data", filepath.Join(dir, "nothing-here")}, "-data"},
-		{[]string{"-model", filepath.Join(dir, "none.model"), "-eval"}, "-model"},
-	}
-	for _, c := range cases {
-		out, err := runArgs(t, c.args...)
-		if err == nil {
-			t.Errorf("%v: no error", c.args)
-			continue
-		}
-		if msg := err.Error(); !strings.Contains(msg, c.want) || strings.Contains(msg, "\n") {
-			t.Errorf("%v: error %q, want one line containing %q", c.args, msg, c.want)
-		}
-		if strings.Contains(out, "== 4. Training") {
-			t.Errorf("%v: training started before the error", c.args)
-		}
-	}
+	golden.CheckBadFlags(t, run, []golden.BadFlag{
+		{Args: []string{"-lr", "0"}, Want: "-lr 0"},
+		{Args: []string{"-lr", "-0.1"}, Want: "-lr -0.1"},
+		{Args: []string{"-lr", "NaN"}, Want: "-lr NaN"},
+		{Args: []string{"-batch", "0"}, Want: "-batch 0"},
+		{Args: []string{"-epochs", "-1"}, Want: "-epochs -1"},
+		{Args: []string{"-layers", "784,abc,10"}, Want: `-layers "784,abc,10"`},
+		{Args: []string{"-layers", "784"}, Want: `-layers "784"`},
+		{Args: []string{"-layers", "784,0,10"}, Want: `-layers "784,0,10"`},
+		{Args: []string{"-layers", "784,-5,10"}, Want: `-layers "784,-5,10"`},
+		{Args: []string{"-act", "swish"}, Want: `-act "swish"`},
+		{Args: []string{"-opt", "lion"}, Want: `-opt "lion"`},
+		{Args: []string{"-preset", "article003"}, Want: `-preset "article003"`},
+		{Args: []string{"-eval"}, Want: "-eval: needs -model"},
+		{Args: []string{"-predict", "my7.png"}, Want: "-predict: needs -model"},
+		{Args: []string{"-model", "x.model"}, Want: "-model: give -eval or -predict"},
+		{Args: []string{"-train-limit", "-3"}, Want: "-train-limit -3"},
+		{Args: []string{"-test-limit", "-3"}, Want: "-test-limit -3"},
+		{Args: []string{"-batch", "two"}, Want: "-batch"},
+		{Args: []string{"-frobnicate"}, Want: "-frobnicate"},
+		{Args: []string{"extra"}, Want: `unexpected argument "extra"`},
+		{Args: []string{"-save", filepath.Join(dir, "no", "such", "dir", "m.model")}, Want: "-save"},
+		{Args: []string{"-svg", filepath.Join(dir, "missing")}, Want: "-svg"},
+		{Args: []string{"-model", filepath.Join(dir, "none.model"), "-eval"}, Want: "-model"},
+		// These fail only once the data is loaded: still before any output.
+		{Args: []string{"-layers", "100,10"}, Want: "the input size must be 784"},
+		{Args: []string{"-layers", "784,32,9"}, Want: "the output size must be 10"},
+		{Args: []string{"-data", filepath.Join(dir, "nothing-here")}, Want: "-data"},
+	}...)
 }
 
 func TestHelp(t *testing.T) {
-	out, err := runArgs(t, "-h")
-	if err != nil {
-		t.Fatalf("-h: %v", err)
-	}
-	for _, flag := range []string{"-data", "-download", "-preset", "-layers", "-act", "-opt", "-lr", "-batch", "-epochs", "-seed",
-		"-train-limit", "-test-limit", "-svg", "-save", "-model", "-eval", "-predict", "-notime"} {
-		if !strings.Contains(out, "  "+flag) {
-			t.Errorf("-h does not list %s", flag)
-		}
-	}
+	golden.CheckHelp(t, run, "  -data", "  -download", "  -preset", "  -layers", "  -act", "  -opt", "  -lr", "  -batch", "  -epochs",
+		"  -seed", "  -train-limit", "  -test-limit", "  -svg", "  -save", "  -model", "  -eval", "  -predict", "  -notime")
 }
 
 // Explicit flags win over the preset; the rest of the preset stays.

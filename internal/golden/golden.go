@@ -159,3 +159,43 @@ func CheckFigures(t testing.TB, run func(w io.Writer, args []string) error, args
 	CheckFiles(t, dir, filepath.Join("..", "docs", "img"))
 	return dir, out
 }
+
+// BadFlag is a command line a chapter must refuse, and a word its error must
+// contain.
+type BadFlag struct {
+	Args []string
+	Want string
+}
+
+// CheckBadFlags runs each case and checks that it fails with a one-line
+// error containing Want, and that nothing was printed before the failure.
+func CheckBadFlags(t *testing.T, run func(w io.Writer, args []string) error, cases ...BadFlag) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(strings.Join(c.Args, " "), func(t *testing.T) {
+			var buf bytes.Buffer
+			err := run(&buf, c.Args)
+			if err == nil {
+				t.Fatalf("run %q: no error, want one mentioning %s", c.Args, c.Want)
+			}
+			if msg := err.Error(); !strings.Contains(msg, c.Want) || strings.Contains(msg, "\n") {
+				t.Errorf("run %q: error %q, want one line mentioning %s", c.Args, msg, c.Want)
+			}
+			if buf.Len() > 0 {
+				t.Errorf("run %q printed output before failing:\n%s", c.Args, buf.String())
+			}
+		})
+	}
+}
+
+// CheckHelp runs the chapter with -h and checks that it succeeds and lists
+// every flag named.
+func CheckHelp(t *testing.T, run func(w io.Writer, args []string) error, flags ...string) {
+	t.Helper()
+	out := string(Run(t, run, "-h"))
+	for _, f := range flags {
+		if !strings.Contains(out, f) {
+			t.Errorf("-h does not list %s:\n%s", f, out)
+		}
+	}
+}
