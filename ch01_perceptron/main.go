@@ -49,10 +49,8 @@ func parseFlags(w io.Writer, args []string) (c config, help bool, err error) {
 	if !(c.eta > 0) || math.IsInf(c.eta, 0) {
 		return c, false, fmt.Errorf("-lr %g: want a positive number such as 0.1", c.eta)
 	}
-	if c.svgDir != "" {
-		if err := cli.CheckDir(c.svgDir); err != nil {
-			return c, false, err
-		}
+	if err := cli.CheckDir(c.svgDir); err != nil {
+		return c, false, err
 	}
 	return c, false, nil
 }

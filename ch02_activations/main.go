@@ -45,10 +45,8 @@ func parseFlags(w io.Writer, args []string) (c config, help bool, err error) {
 	if c.depth < 5 || c.depth > 50 {
 		return c, false, fmt.Errorf("-depth %d: want a number of hidden layers from 5 to 50", c.depth)
 	}
-	if c.svgDir != "" {
-		if err := cli.CheckDir(c.svgDir); err != nil {
-			return c, false, err
-		}
+	if err := cli.CheckDir(c.svgDir); err != nil {
+		return c, false, err
 	}
 	return c, false, nil
 }

@@ -67,11 +67,9 @@ func run(w io.Writer, args []string) error {
 	if help || err != nil {
 		return err
 	}
-	if c.svgDir != "" {
-		// Find out now, not after the work, that the figure cannot be written.
-		if err := cli.CheckDir(c.svgDir); err != nil {
-			return err
-		}
+	// Find out now, not after the work, that the figure cannot be written.
+	if err := cli.CheckDir(c.svgDir); err != nil {
+		return err
 	}
 	fmt.Fprintln(w, "Chapter 5: backpropagation, the chain rule one layer at a time")
 	fmt.Fprintln(w)

@@ -66,11 +66,9 @@ func run(w io.Writer, args []string) error {
 	if help || err != nil {
 		return err
 	}
-	if c.svgDir != "" {
-		// Find out now, not after the training, that the figures cannot be written.
-		if err := cli.CheckDir(c.svgDir); err != nil {
-			return err
-		}
+	// Find out now, not after the training, that the figures cannot be written.
+	if err := cli.CheckDir(c.svgDir); err != nil {
+		return err
 	}
 	fmt.Fprintln(w, "Chapter 6: optimisers — SGD, Momentum, AdaGrad, RMSProp, Adam")
 	fmt.Fprintln(w)

@@ -54,8 +54,12 @@ type Figure struct {
 
 // CheckDir returns an error, naming the -svg flag, unless files can be
 // written into dir. Chapters call it before any work, so that a mistyped
-// folder fails at once rather than after the computation.
+// folder fails at once rather than after the computation. An empty dir means
+// no figures were asked for: nothing to check.
 func CheckDir(dir string) error {
+	if dir == "" {
+		return nil
+	}
 	if err := atomicfile.CheckWritable(filepath.Join(dir, "figure.svg")); err != nil {
 		return fmt.Errorf("-svg %s: %w", dir, errors.Unwrap(err))
 	}

@@ -48,6 +48,9 @@ func TestFigures(t *testing.T) {
 	if err != nil || string(b) != "<svg/>" || !strings.Contains(out.String(), "figure written: ") {
 		t.Errorf("read %q, %v; printed %q", b, err, out.String())
 	}
+	if err := CheckDir(""); err != nil {
+		t.Errorf("CheckDir(\"\") (no -svg given): %v", err)
+	}
 	if err := CheckDir(dir); err != nil {
 		t.Errorf("CheckDir(%s): %v", dir, err)
 	}
