@@ -136,7 +136,7 @@ func TestHelp(t *testing.T) {
 
 // Explicit flags win over the preset; the rest of the preset stays.
 func TestPresetOverride(t *testing.T) {
-	cfg, err := parseFlags(nil, []string{"-preset", "article002", "-lr", "0.01", "-epochs", "1"})
+	cfg, _, err := parseFlags(nil, []string{"-preset", "article002", "-lr", "0.01", "-epochs", "1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestPresetOverride(t *testing.T) {
 		t.Errorf("changed() = %q", got)
 	}
 	// A flag given with the preset's own value counts as given, and changes nothing.
-	cfg, err = parseFlags(nil, []string{"-preset", "article000", "-batch", "32"})
+	cfg, _, err = parseFlags(nil, []string{"-preset", "article000", "-batch", "32"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -450,7 +450,7 @@ func TestTrainingStepAllocatesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	tr := toSplit(train.Head(640))
-	cfg, _ := parseFlags(nil, nil)
+	cfg, _, _ := parseFlags(nil, nil)
 	rng := newRand(1)
 	net, _ := nn.NewMLP(cfg.layers, cfg.act, rng)
 	opt, _ := nn.NewOptimizer(cfg.opt, cfg.lr)
