@@ -178,6 +178,38 @@ func TestDivergence(t *testing.T) {
 	}
 }
 
+// After Ctrl-C the loop checks the weights but not the scores: a last step
+// that left the weights finite but so large that the scores overflow is
+// caught by the final evaluation, worded as every other divergence.
+func TestFinalEvaluationOverflow(t *testing.T) {
+	_, test, err := data.SampleSplit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	te := toSplit(test.Head(50))
+	net, err := nn.NewMLP([]int{784, 16, 10}, "relu", newRand(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := &config{lr: 0.5}
+	if ev, err := finalEvaluation(net, te, cfg, nil); err != nil || len(ev.pred) != 50 {
+		t.Fatalf("a sound network: %v", err)
+	}
+	for _, row := range net.Dense()[1].W {
+		for j := range row {
+			row[j] = 1e308 // finite, but the hidden units' sums overflow
+		}
+	}
+	if !finiteWeights(net) {
+		t.Fatal("the weights should still be finite")
+	}
+	_, err = finalEvaluation(net, te, cfg, &interruption{epoch: 2, epochs: 3, steps: 41})
+	var div *nn.DivergedError
+	if !errors.As(err, &div) || err.Error() != "-lr 0.5: training diverged: the weights overflowed at step 41; the learning rate 0.5 is too large, try 0.05" {
+		t.Errorf("error %v, want the diverged line at step 41", err)
+	}
+}
+
 // A network that ends at chance reports its results, then fails with one
 // line saying so and what to try.
 func TestChanceHint(t *testing.T) {
