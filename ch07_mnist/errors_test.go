@@ -18,6 +18,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"nnfromscratch/internal/cli"
 	"nnfromscratch/internal/golden"
 	"nnfromscratch/nn"
 )
@@ -174,7 +175,7 @@ func TestErrorsDoc(t *testing.T) {
 			if err == nil {
 				t.Fatalf("%s:%d: %s: no error; output:\n%s", errorsDoc, row.line, row.command, out.String())
 			}
-			got := errorLine(err)
+			got := cli.ErrorLine("ch07_mnist", err)
 			if golden.Updating() {
 				if got := env.unexpand(got); !sameMessage(got, row.message) {
 					cells := tableCells(doc[row.line-1])
@@ -198,7 +199,7 @@ func TestErrorsDoc(t *testing.T) {
 			if strings.HasSuffix(row.test, "-interrupted") {
 				wantCode = 130
 			}
-			if c := exitCode(err); c != wantCode {
+			if c := cli.ExitCode(err); c != wantCode {
 				t.Errorf("exit code %d, want %d", c, wantCode)
 			}
 			if check := errorChecks[row.test]; check != nil {

@@ -136,7 +136,7 @@ func TestHelp(t *testing.T) {
 
 // Explicit flags win over the preset; the rest of the preset stays.
 func TestPresetOverride(t *testing.T) {
-	cfg, err := parseFlags(nil, []string{"-preset", "article002", "-lr", "0.01", "-epochs", "1"})
+	cfg, _, err := parseFlags(nil, []string{"-preset", "article002", "-lr", "0.01", "-epochs", "1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestPresetOverride(t *testing.T) {
 		t.Errorf("changed() = %q", got)
 	}
 	// A flag given with the preset's own value counts as given, and changes nothing.
-	cfg, err = parseFlags(nil, []string{"-preset", "article000", "-batch", "32"})
+	cfg, _, err = parseFlags(nil, []string{"-preset", "article000", "-batch", "32"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,6 +175,38 @@ func TestDivergence(t *testing.T) {
 	}
 	if strings.Contains(out, "NaN") || strings.Contains(out, "summary") {
 		t.Errorf("a diverged run printed results:\n%s", out)
+	}
+}
+
+// After Ctrl-C the loop checks the weights but not the scores: a last step
+// that left the weights finite but so large that the scores overflow is
+// caught by the final evaluation, worded as every other divergence.
+func TestFinalEvaluationOverflow(t *testing.T) {
+	_, test, err := data.SampleSplit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	te := toSplit(test.Head(50))
+	net, err := nn.NewMLP([]int{784, 16, 10}, "relu", newRand(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := &config{lr: 0.5}
+	if ev, err := finalEvaluation(net, te, cfg, nil); err != nil || len(ev.pred) != 50 {
+		t.Fatalf("a sound network: %v", err)
+	}
+	for _, row := range net.Dense()[1].W {
+		for j := range row {
+			row[j] = 1e308 // finite, but the hidden units' sums overflow
+		}
+	}
+	if !finiteWeights(net) {
+		t.Fatal("the weights should still be finite")
+	}
+	_, err = finalEvaluation(net, te, cfg, &interruption{epoch: 2, epochs: 3, steps: 41})
+	var div *nn.DivergedError
+	if !errors.As(err, &div) || err.Error() != "-lr 0.5: training diverged: the weights overflowed at step 41; the learning rate 0.5 is too large, try 0.05" {
+		t.Errorf("error %v, want the diverged line at step 41", err)
 	}
 }
 
@@ -450,7 +482,7 @@ func TestTrainingStepAllocatesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	tr := toSplit(train.Head(640))
-	cfg, _ := parseFlags(nil, nil)
+	cfg, _, _ := parseFlags(nil, nil)
 	rng := newRand(1)
 	net, _ := nn.NewMLP(cfg.layers, cfg.act, rng)
 	opt, _ := nn.NewOptimizer(cfg.opt, cfg.lr)

@@ -91,7 +91,7 @@ func (m *meter) startEpoch(epoch, perEpoch int) {
 func (m *meter) batchDone(loss float64, probs nn.Matrix, labels []int) {
 	n := len(labels)
 	for r, row := range probs {
-		if argmax(row) == labels[r] {
+		if nn.Argmax(row) == labels[r] {
 			m.winRight++
 		}
 	}

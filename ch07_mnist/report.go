@@ -1,5 +1,8 @@
 package main
 
+// What the network gets right and wrong: its verdict on every test image,
+// the accuracy, the confusion matrix and the mistakes it is surest of.
+
 import (
 	"fmt"
 	"io"
@@ -7,7 +10,65 @@ import (
 	"strings"
 
 	"nnfromscratch/data"
+	"nnfromscratch/nn"
 )
+
+// mistakesShown is how many misclassified test images the report draws.
+const mistakesShown = 6
+
+// evaluation is the network's verdict on every test image.
+type evaluation struct {
+	pred       []int     // the predicted class
+	confidence []float64 // the probability softmax gives that class
+	correct    int
+}
+
+// evaluate runs the network on the images of te (nn's MLP.Evaluate: in
+// chunks, the most probable class wins) and counts the right answers. It
+// returns nn.ErrOverflow rather than results made of NaN.
+func evaluate(net *nn.MLP, te *split) (*evaluation, error) {
+	pred, confidence, err := net.Evaluate(te.x)
+	if err != nil {
+		return nil, err
+	}
+	ev := &evaluation{pred: pred, confidence: confidence}
+	for i, c := range pred {
+		if c == te.labels[i] {
+			ev.correct++
+		}
+	}
+	return ev, nil
+}
+
+// accuracy is the fraction right.
+func (ev *evaluation) accuracy() float64 {
+	if len(ev.pred) == 0 {
+		return 0
+	}
+	return float64(ev.correct) / float64(len(ev.pred))
+}
+
+// printAccuracy prints the accuracy, and the count behind it.
+func printAccuracy(w io.Writer, ev *evaluation) {
+	fmt.Fprintf(w, "test accuracy %.4f: %s of %s test images right\n",
+		ev.accuracy(), nn.Thousands(ev.correct), nn.Thousands(len(ev.pred)))
+}
+
+// report prints the confusion matrix (section n) and draws the worst
+// mistakes (section n+1).
+func report(w io.Writer, n int, ev *evaluation, te *split, classes int, names []string) {
+	section(w, n, "Confusion matrix")
+	printConfusion(w, confusionMatrix(ev.pred, te.labels, classes), names)
+
+	section(w, n+1, "Mistakes")
+	worst := worstMistakes(ev, te.labels, mistakesShown)
+	if len(worst) == 0 {
+		fmt.Fprintln(w, "None: every test image is right.")
+		return
+	}
+	fmt.Fprintf(w, "The %d test images the network got wrong most confidently (#index: the truth, said what, how sure):\n\n", len(worst))
+	printMistakes(w, te.images, worst, ev, te.labels, names)
+}
 
 // fashionNames are the ten classes of Fashion-MNIST, in label order.
 var fashionNames = []string{"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",

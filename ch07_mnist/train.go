@@ -2,22 +2,35 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 
-	"nnfromscratch/data"
 	"nnfromscratch/nn"
 )
 
-// split is one part of a data set in the form the network takes: one image
-// per row of x, pixels scaled to 0..1, and the labels as ints. images keeps
-// the original bytes, for drawing digits.
-type split struct {
-	images *data.Set
-	x      nn.Matrix
-	labels []int
+// seedStream is the second half of the random generator's seed: -seed picks
+// the first.
+const seedStream = 7
+
+// newRand is the run's one source of randomness: the initial weights, then
+// the shuffles.
+func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, seedStream)) }
+
+// newNetwork builds the network -layers and -act ask for, with its initial
+// weights drawn from the run's random source, and the optimiser -opt and -lr
+// ask for. The source is returned too: the shuffles draw from it next.
+func newNetwork(cfg *config) (*nn.MLP, nn.Optimizer, *rand.Rand, error) {
+	rng := newRand(cfg.seed)
+	net, err := nn.NewMLP(cfg.layers, cfg.act, rng)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("-layers: %v", err)
+	}
+	opt, err := nn.NewOptimizer(cfg.opt, cfg.lr)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("-opt: %v", err)
+	}
+	return net, opt, rng, nil
 }
 
 // train is the whole of learning, on one screen. Each epoch deals the
@@ -49,10 +62,10 @@ func train(ctx context.Context, net *nn.MLP, opt nn.Optimizer, tr, te *split, cf
 			select {
 			case <-ctx.Done(): // Ctrl-C: stop before this batch
 				m.abandonEpoch()
-				if hasNonFinite(net) { // (overflowing scores are caught by evaluate)
-					return nil, overflowed(cfg, step)
+				if !finiteWeights(net) { // (overflowing scores are caught by finalEvaluation)
+					return nil, overflowed(cfg.lr, step)
 				}
-				return &interruption{epoch, cfg.epochs, m.batches, m.perEpoch}, nil
+				return &interruption{epoch, cfg.epochs, m.batches, m.perEpoch, step}, nil
 			default:
 			}
 			loss := net.Loss(x, t) // forward: scores → softmax → mean cross-entropy
@@ -69,131 +82,58 @@ func train(ctx context.Context, net *nn.MLP, opt nn.Optimizer, tr, te *split, cf
 		// The last step of the epoch may have sent the weights so far that
 		// the network's scores overflow, before any loss could show it:
 		// look before printing anything.
-		accuracy, ok := testAccuracy(net, te) // evaluate on held-out images
-		if !ok || hasNonFinite(net) {
-			return nil, overflowed(cfg, step)
+		ev, err := evaluate(net, te) // evaluate on held-out images
+		if err != nil || !finiteWeights(net) {
+			return nil, overflowed(cfg.lr, step)
 		}
-		m.epochDone(accuracy)
+		m.epochDone(ev.accuracy())
 	}
 	return nil, nil
-}
-
-// overflowed is the error of a run whose weights or scores left the
-// numbers, though the last loss computed was still finite.
-func overflowed(cfg *config, step int) error {
-	return fmt.Errorf("-lr %g: training diverged: the weights overflowed at step %d; the learning rate %g is too large, try %.3g",
-		cfg.lr, step, cfg.lr, cfg.lr/10)
-}
-
-// testAccuracy is net.Accuracy on the test images, computed the same way
-// (in chunks of 500, the largest score wins), and reports whether every
-// score the network gave was a finite number.
-func testAccuracy(net *nn.MLP, te *split) (accuracy float64, finite bool) {
-	const chunk = 500
-	right := 0
-	for lo := 0; lo < te.x.Rows(); lo += chunk {
-		logits := net.Logits(te.x[lo:min(lo+chunk, te.x.Rows())])
-		if !allFinite(logits) {
-			return 0, false
-		}
-		for r, c := range logits.ArgmaxRows() {
-			if c == te.labels[lo+r] {
-				right++
-			}
-		}
-	}
-	return float64(right) / float64(max(1, te.x.Rows())), true
 }
 
 // interruption says where Ctrl-C stopped a training run.
 type interruption struct {
 	epoch, epochs   int // the epoch under way, of how many
 	batch, perEpoch int // the batches done in it, of how many
+	steps           int // the optimiser's steps taken in all
 }
 
 func (s *interruption) String() string {
 	return fmt.Sprintf("interrupted during epoch %d (batch %d of %d)", s.epoch, s.batch, s.perEpoch)
 }
 
-// hasNonFinite reports whether a weight or bias of net is NaN or infinite.
-func hasNonFinite(net *nn.MLP) bool {
-	for _, p := range net.Params() {
-		if !allFinite(p.Value) {
-			return true
-		}
-	}
-	return false
+// overflowed is the error of a run whose weights or scores left the
+// numbers, though the last loss computed was still finite.
+func overflowed(lr float64, step int) error {
+	return fmt.Errorf("-lr %g: %w", lr, &nn.DivergedError{Step: step, LR: lr, Weights: true})
 }
 
-// allFinite reports whether every value of m is a number, not NaN or ±Inf.
-func allFinite(m nn.Matrix) bool {
-	for _, row := range m {
-		for _, v := range row {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return false
+// finiteWeights reports whether every weight and bias of net is a number,
+// not NaN or ±Inf.
+func finiteWeights(net *nn.MLP) bool {
+	for _, p := range net.Params() {
+		for _, row := range p.Value {
+			for _, v := range row {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					return false
+				}
 			}
 		}
 	}
 	return true
 }
 
-// toSplit turns a set of images into the network's input: nn.FromPixels
-// divides every byte by 255, nn.Labels turns label bytes into ints (they
-// become one-hot rows batch by batch, in nn.Batches).
-func toSplit(s *data.Set) *split {
-	return &split{images: s, x: nn.FromPixels(s.Images, s.Rows*s.Cols), labels: nn.Labels(s.Labels)}
-}
-
-// evaluation is the network's verdict on every test image.
-type evaluation struct {
-	pred       []int     // the predicted class
-	confidence []float64 // the probability softmax gives that class
-	correct    int
-}
-
-// errOverflow says that the network's scores are not all finite numbers:
-// its weights are too large (a diverged run, or a model edited by hand).
-var errOverflow = errors.New("the network's scores overflow (NaN or infinite)")
-
-// evaluate runs the network on x in chunks (so that evaluating 10,000 images
-// does not grow the layers' buffers to 10,000 rows) and keeps each image's
-// prediction and confidence. It returns errOverflow rather than results
-// made of NaN.
-func evaluate(net *nn.MLP, x nn.Matrix, labels []int) (*evaluation, error) {
-	const chunk = 500
-	ev := &evaluation{pred: make([]int, x.Rows()), confidence: make([]float64, x.Rows())}
-	for lo := 0; lo < x.Rows(); lo += chunk {
-		logits := net.Logits(x[lo:min(lo+chunk, x.Rows())])
-		if !allFinite(logits) {
-			return nil, errOverflow
+// finalEvaluation is the trained network's verdict on the test images. train
+// has checked them after every epoch, so only a run cut short by Ctrl-C can
+// fail here, if its last step sent the scores beyond the numbers.
+func finalEvaluation(net *nn.MLP, te *split, cfg *config, stopped *interruption) (*evaluation, error) {
+	ev, err := evaluate(net, te)
+	if err != nil {
+		steps := 0
+		if stopped != nil {
+			steps = stopped.steps
 		}
-		for r, z := range logits {
-			probs := nn.Softmax(z)
-			best := argmax(probs)
-			ev.pred[lo+r], ev.confidence[lo+r] = best, probs[best]
-			if best == labels[lo+r] {
-				ev.correct++
-			}
-		}
+		return nil, overflowed(cfg.lr, steps)
 	}
 	return ev, nil
-}
-
-// accuracy is the fraction right.
-func (ev *evaluation) accuracy() float64 {
-	if len(ev.pred) == 0 {
-		return 0
-	}
-	return float64(ev.correct) / float64(len(ev.pred))
-}
-
-// argmax is the index of the largest value (the first, on a tie).
-func argmax(v []float64) int {
-	best := 0
-	for i := range v {
-		if v[i] > v[best] {
-			best = i
-		}
-	}
-	return best
 }

@@ -67,13 +67,12 @@ func runEval(w io.Writer, cfg *config) error {
 	fmt.Fprintf(w, "%s: %s, loaded without training\n", cfg.model, net)
 
 	te := toSplit(testSet)
-	ev, err := evaluate(net, te.x, te.labels)
+	ev, err := evaluate(net, te)
 	if err != nil {
 		return fmt.Errorf("-model %s: %v on the test images: its weights are far too large (edited by hand?); save the model again", cfg.model, err)
 	}
 	section(w, 3, "Evaluation")
-	fmt.Fprintf(w, "test accuracy %.4f: %s of %s test images right\n",
-		ev.accuracy(), nn.Thousands(ev.correct), nn.Thousands(len(ev.pred)))
+	printAccuracy(w, ev)
 	report(w, 4, ev, te, ds.Classes, classNames(ds))
 	return nil
 }
@@ -99,10 +98,11 @@ func runPredict(w io.Writer, cfg *config) error {
 		return fmt.Errorf("-predict %s: %v", cfg.predict, err)
 	}
 
-	probs := net.Predict(nn.FromRows([][]float64{d.pixels}))[0]
-	if !allFinite(nn.Matrix{probs}) {
-		return fmt.Errorf("-model %s: %v on this picture: its weights are far too large (edited by hand?); save the model again", cfg.model, errOverflow)
+	x := nn.FromRows([][]float64{d.pixels})
+	if _, _, err := net.Evaluate(x); err != nil {
+		return fmt.Errorf("-model %s: %v on this picture: its weights are far too large (edited by hand?); save the model again", cfg.model, err)
 	}
+	probs := net.Predict(x)[0]
 
 	section(w, 1, "Your picture")
 	fmt.Fprintf(w, "%s: %d×%d pixels, %s.\n", cfg.predict, d.width, d.height, d.canvas)

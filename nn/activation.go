@@ -123,3 +123,7 @@ func SoftmaxRows(m Matrix) Matrix {
 	}
 	return out
 }
+
+// ActivationNames lists the hidden-layer activations NewMLP accepts, as
+// OptimizerNames lists the optimisers.
+var ActivationNames = []string{"relu", "sigmoid", "tanh"}

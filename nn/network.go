@@ -161,17 +161,10 @@ func (n *MLP) Backward() {
 	}
 }
 
-// evalChunk bounds how many samples Classify pushes through at once, so that
-// evaluating 10,000 images does not grow every layer's buffers to 10,000 rows.
-const evalChunk = 500
-
 // Classify returns the predicted class (the largest logit) of every row of x.
 func (n *MLP) Classify(x Matrix) []int {
-	out := make([]int, 0, x.Rows())
-	for lo := 0; lo < x.Rows(); lo += evalChunk {
-		out = append(out, n.Logits(x[lo:min(lo+evalChunk, x.Rows())]).ArgmaxRows()...)
-	}
-	return out
+	classes, _, _ := n.Evaluate(x)
+	return classes
 }
 
 // Accuracy is the fraction of rows of x whose predicted class equals labels[i].

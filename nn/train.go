@@ -85,16 +85,23 @@ func (n *MLP) Step(x, t Matrix, opt Optimizer) float64 {
 }
 
 // DivergedError reports a loss that became NaN or infinite: the steps were
-// so large that the weights overflowed.
+// so large that the weights overflowed. A training loop that checks the
+// weights too (or the scores they give) sets Weights when those overflowed
+// while the last loss was still finite.
 type DivergedError struct {
-	Step int     // which step (1 = the first)
-	Loss float64 // NaN or ±Inf
-	LR   float64 // the learning rate in use
+	Step    int     // which step (1 = the first)
+	Loss    float64 // NaN or ±Inf
+	LR      float64 // the learning rate in use
+	Weights bool    // the weights overflowed before the loss showed it (Loss unset)
 }
 
 func (e *DivergedError) Error() string {
-	return fmt.Sprintf("training diverged: the loss became %v at step %d; the learning rate %g is too large, try %.3g",
-		e.Loss, e.Step, e.LR, e.LR/10)
+	what := fmt.Sprintf("the loss became %v", e.Loss)
+	if e.Weights {
+		what = "the weights overflowed"
+	}
+	return fmt.Sprintf("training diverged: %s at step %d; the learning rate %g is too large, try %.3g",
+		what, e.Step, e.LR, e.LR/10)
 }
 
 // CheckLoss returns a *DivergedError if loss is NaN or infinite.
