@@ -19,9 +19,9 @@ const EvalChunk = 500
 var ErrOverflow = errors.New("the network's scores overflow (NaN or infinite)")
 
 // Evaluate runs the network on every row of x, EvalChunk rows at a time, and
-// returns each row's predicted class and the network's confidence in it: with
-// p = softmax(z) of the row's scores z, the class is the index of the largest
-// p (the first, on a tie) and the confidence that p.
+// returns each row's predicted class and the network's confidence in it: the
+// class is the index of the largest score z (the first, on a tie), and the
+// confidence is its probability p = softmax(z) there.
 //
 // If a score is NaN or infinite it returns ErrOverflow, with the classes and
 // confidences still filled for every row; those of a row whose scores are not
@@ -36,7 +36,7 @@ func (n *MLP) Evaluate(x Matrix) (classes []int, confidence []float64, err error
 				err = ErrOverflow
 			}
 			softmaxInto(p, z)
-			best := Argmax(p)
+			best := Argmax(z)
 			classes[lo+r], confidence[lo+r] = best, p[best]
 		}
 	}
