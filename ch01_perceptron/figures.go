@@ -70,6 +70,7 @@ func learnedPlot(name string, r trainResult, tk task) nn.Plot {
 		Series: series,
 		XMin:   lo, XMax: hi, YMin: lo, YMax: hi,
 		Regions: classRegions(p.Output), RegionGrid: 32,
+		RegionNames: []string{"perceptron says 0", "perceptron says 1"},
 	}
 }
 
@@ -88,7 +89,8 @@ func xorPlot() nn.Plot {
 			_, _, y := twoLayerXOR(x)
 			return y
 		}),
-		RegionGrid: 32,
+		RegionGrid:  32,
+		RegionNames: []string{"network says 0", "network says 1"},
 	}
 }
 

@@ -3,7 +3,8 @@
 // A perceptron computes y = step(w·x + b). With hand-picked weights it is an
 // AND, NAND or OR gate; the perceptron learning rule finds such weights from
 // examples. No weights make it an XOR gate, because XOR's 1s and 0s cannot be
-// split by one straight line, but two layers of gates compute XOR easily.
+// split by one straight line, but a hidden layer of step units (a layer, and
+// a nonlinearity) computes XOR easily.
 // Finally: why the step function gives gradient descent nothing to work with.
 //
 //	go run ./ch01_perceptron
@@ -246,8 +247,10 @@ func twoLayers(w io.Writer) {
 		}
 		fmt.Fprintf(w, "  %2.0f %2.0f | %6.0f %9.0f    | %9.0f       | %2.0f\n", x[0], x[1], s1, s2, y, xorTask.targets[i])
 	}
-	fmt.Fprintf(w, "\nWrong rows: %d of 4. Stacking layers adds what one perceptron lacks.\n", wrong)
-	fmt.Fprintln(w, "Here the weights were chosen by hand; the next chapters learn them.")
+	fmt.Fprintf(w, "\nWrong rows: %d of 4. The hidden layer adds what one perceptron lacks, and so\n", wrong)
+	fmt.Fprintln(w, "does its step: with no activation, two layers collapse into one linear function")
+	fmt.Fprintln(w, "(chapter 2 shows why), which draws one line again. Both are needed. Here the")
+	fmt.Fprintln(w, "weights were chosen by hand; the next chapters learn them.")
 }
 
 // ---------------------------------------------------------------------------

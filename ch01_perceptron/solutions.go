@@ -24,10 +24,11 @@ func TrainStep(w []float64, b float64, x []float64, t, lr float64) (newW []float
 	return newW, b + lr*(t-y)
 }
 
-// XOR is AND(NAND(x), OR(x)).
-func XOR(x1, x2 float64) float64 {
-	gate := func(w1, w2, b, x1, x2 float64) float64 { return nn.Step(w1*x1 + w2*x2 + b) }
-	s1 := gate(-0.5, -0.5, 0.7, x1, x2) // NAND
-	s2 := gate(0.5, 0.5, -0.2, x1, x2)  // OR
-	return gate(0.5, 0.5, -0.7, s1, s2) // AND
+// XORNet is AND(NAND(x), OR(x)): the hidden layer holds NAND and OR, the
+// output unit is an AND of their outputs.
+func XORNet() (hidden []Perceptron, output Perceptron) {
+	nand := Perceptron{W: []float64{-0.5, -0.5}, B: 0.7}
+	or := Perceptron{W: []float64{0.5, 0.5}, B: -0.2}
+	and := Perceptron{W: []float64{0.5, 0.5}, B: -0.7}
+	return []Perceptron{nand, or}, and
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"nnfromscratch/internal/exercise"
@@ -39,7 +40,7 @@ func checkLeakyReLU(f func(x, alpha float64) float64) error {
 
 func TestExerciseLeakyReLU(t *testing.T) {
 	exercise.Attempted(t, "LeakyReLU", "ch02_activations/exercises.go", func() { LeakyReLU(1, 0.1) })
-	if err := checkLeakyReLU(LeakyReLU); err != nil {
+	if err := exercise.Safely(func() error { return checkLeakyReLU(LeakyReLU) }); err != nil {
 		t.Error(err)
 	}
 }
@@ -52,6 +53,27 @@ func TestCheckLeakyReLURejectsWrongAnswers(t *testing.T) {
 	fixed := func(x, a float64) float64 { return max(x, 0.01*x) } // ignores alpha
 	if checkLeakyReLU(fixed) == nil {
 		t.Error("checkLeakyReLU accepted a leak that ignores alpha")
+	}
+	swapped := func(x, a float64) float64 { // the slope on the wrong side
+		if x > 0 {
+			return a * x
+		}
+		return x
+	}
+	if checkLeakyReLU(swapped) == nil {
+		t.Error("checkLeakyReLU accepted alpha on the positive side")
+	}
+	slopeOnly := func(x, a float64) float64 { // alpha instead of alpha·x
+		if x > 0 {
+			return x
+		}
+		return a
+	}
+	if checkLeakyReLU(slopeOnly) == nil {
+		t.Error("checkLeakyReLU accepted alpha (the slope) in place of alpha·x below 0")
+	}
+	if err := checkLeakyReLU(func(x, a float64) float64 { return max(x, a*x) }); err != nil {
+		t.Errorf("checkLeakyReLU rejected max(x, alpha·x), which is right for alpha < 1: %v", err)
 	}
 }
 
@@ -78,7 +100,7 @@ func checkLeakyReLUGrad(f func(x, alpha float64) float64) error {
 
 func TestExerciseLeakyReLUGrad(t *testing.T) {
 	exercise.Attempted(t, "LeakyReLUGrad", "ch02_activations/exercises.go", func() { LeakyReLUGrad(1, 0.1) })
-	if err := checkLeakyReLUGrad(LeakyReLUGrad); err != nil {
+	if err := exercise.Safely(func() error { return checkLeakyReLUGrad(LeakyReLUGrad) }); err != nil {
 		t.Error(err)
 	}
 }
@@ -89,6 +111,24 @@ func TestCheckLeakyReLUGradRejectsWrongAnswers(t *testing.T) {
 	}
 	if checkLeakyReLUGrad(func(x, a float64) float64 { return max(x, a*x) }) == nil {
 		t.Error("checkLeakyReLUGrad accepted LeakyReLU itself")
+	}
+	valueBelow := func(x, a float64) float64 { // alpha·x, the value, below 0
+		if x > 0 {
+			return 1
+		}
+		return a * x
+	}
+	if checkLeakyReLUGrad(valueBelow) == nil {
+		t.Error("checkLeakyReLUGrad accepted alpha·x instead of alpha below 0")
+	}
+	swapped := func(x, a float64) float64 {
+		if x > 0 {
+			return a
+		}
+		return 1
+	}
+	if checkLeakyReLUGrad(swapped) == nil {
+		t.Error("checkLeakyReLUGrad accepted the two slopes swapped")
 	}
 }
 
@@ -112,7 +152,7 @@ func checkSigmoidGrad(f func(float64) float64) error {
 
 func TestExerciseSigmoidGrad(t *testing.T) {
 	exercise.Attempted(t, "SigmoidGrad", "ch02_activations/exercises.go", func() { SigmoidGrad(0) })
-	if err := checkSigmoidGrad(SigmoidGrad); err != nil {
+	if err := exercise.Safely(func() error { return checkSigmoidGrad(SigmoidGrad) }); err != nil {
 		t.Error(err)
 	}
 }
@@ -123,6 +163,20 @@ func TestCheckSigmoidGradRejectsWrongAnswers(t *testing.T) {
 	}
 	if checkSigmoidGrad(nn.Sigmoid) == nil {
 		t.Error("checkSigmoidGrad accepted σ itself")
+	}
+	naive := func(x float64) float64 { // e^−x/(1 + e^−x)²: right on paper, NaN at x = −1000
+		e := math.Exp(-x)
+		return e / ((1 + e) * (1 + e))
+	}
+	err := checkSigmoidGrad(naive)
+	if err == nil {
+		t.Error("checkSigmoidGrad accepted e^−x/(1 + e^−x)², which overflows to NaN for large negative x")
+	} else if !strings.Contains(err.Error(), "overflowed") {
+		t.Errorf("checkSigmoidGrad's message for the overflowing formula does not say why: %v", err)
+	}
+	tanhLike := func(x float64) float64 { s := nn.Sigmoid(x); return 1 - s*s } // tanh's rule applied to σ
+	if checkSigmoidGrad(tanhLike) == nil {
+		t.Error("checkSigmoidGrad accepted 1 − σ(x)², tanh's rule")
 	}
 }
 
@@ -179,7 +233,7 @@ func checkSoftmax(f func([]float64) []float64) error {
 
 func TestExerciseSoftmax(t *testing.T) {
 	exercise.Attempted(t, "Softmax", "ch02_activations/exercises.go", func() { Softmax([]float64{1, 2}) })
-	if err := checkSoftmax(Softmax); err != nil {
+	if err := exercise.Safely(func() error { return checkSoftmax(Softmax) }); err != nil {
 		t.Error(err)
 	}
 }
@@ -200,5 +254,26 @@ func TestCheckSoftmaxRejectsWrongAnswers(t *testing.T) {
 	}
 	if checkSoftmax(unnormalised) == nil {
 		t.Error("checkSoftmax accepted exponentials that are not divided by their sum")
+	}
+	inPlace := func(v []float64) []float64 { // subtracts the max from v itself
+		m := slices.Max(v)
+		for i := range v {
+			v[i] -= m
+		}
+		return naiveSoftmax(v)
+	}
+	if checkSoftmax(inPlace) == nil {
+		t.Error("checkSoftmax accepted a Softmax that changes its input")
+	}
+	minShift := func(v []float64) []float64 { // subtracts the smallest score: e^x still overflows
+		m := slices.Min(v)
+		shifted := make([]float64, len(v))
+		for i, x := range v {
+			shifted[i] = x - m
+		}
+		return naiveSoftmax(shifted)
+	}
+	if checkSoftmax(minShift) == nil {
+		t.Error("checkSoftmax accepted a shift by the smallest score, which overflows on [-745 0 745]")
 	}
 }

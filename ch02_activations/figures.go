@@ -9,14 +9,14 @@ import (
 	"nnfromscratch/nn"
 )
 
-// curve samples f at 201 points from −5 to 5 (x = 0 among them).
-func curve(f func(float64) float64) (xs, ys []float64) {
+// curve samples f at 201 points z from −5 to 5 (z = 0 among them).
+func curve(f func(float64) float64) (zs, ys []float64) {
 	for i := 0; i <= 200; i++ {
-		x := -5 + float64(i)/20
-		xs = append(xs, x)
-		ys = append(ys, f(x))
+		z := -5 + float64(i)/20
+		zs = append(zs, z)
+		ys = append(ys, f(z))
 	}
-	return xs, ys
+	return zs, ys
 }
 
 // yRange is the vertical range that shows an activation and its derivative.
@@ -38,8 +38,8 @@ func functionPlot(a nn.Activation) nn.Plot {
 	return nn.Plot{
 		Title: a.Name + " and its derivative",
 		Series: []nn.Series{
-			{Name: a.Name + "(x)", X: fx, Y: fy},
-			{Name: a.Name + "'(x)", X: gx, Y: gy},
+			{Name: a.Name + "(z)", X: fx, Y: fy},
+			{Name: a.Name + "'(z)", X: gx, Y: gy},
 		},
 		XMin: -5, XMax: 5, YMin: lo, YMax: hi,
 	}
@@ -47,7 +47,7 @@ func functionPlot(a nn.Activation) nn.Plot {
 
 // overviewPlot draws pick(a) for all four activations on one figure.
 func overviewPlot(title, suffix string, pick func(nn.Activation) func(float64) float64, ylo, yhi float64) nn.Plot {
-	p := nn.Plot{Title: title, XLabel: "x", XMin: -5, XMax: 5, YMin: ylo, YMax: yhi}
+	p := nn.Plot{Title: title, XLabel: "z (the weighted sum)", XMin: -5, XMax: 5, YMin: ylo, YMax: yhi}
 	for _, a := range nn.Activations {
 		xs, ys := curve(pick(a))
 		p.Series = append(p.Series, nn.Series{Name: a.Name + suffix, X: xs, Y: ys})
@@ -56,7 +56,7 @@ func overviewPlot(title, suffix string, pick func(nn.Activation) func(float64) f
 }
 
 // derivativesPlot draws the four derivatives. ReLU' is dashed so that step',
-// which lies under it for x < 0, shows through.
+// which lies under it for z < 0, shows through.
 func derivativesPlot() nn.Plot {
 	p := overviewPlot("Derivatives of the activation functions", "'",
 		func(a nn.Activation) func(float64) float64 { return a.Grad }, -0.1, 1.1)
@@ -99,7 +99,7 @@ func writeFigures(w io.Writer, dir string, g layerGrads) error {
 	}
 	for _, a := range nn.Activations {
 		p := functionPlot(a)
-		p.XLabel = "x"
+		p.XLabel = "z (the weighted sum)"
 		p.Series[1].Dashed = true
 		figures = append(figures, cli.Figure{Name: "ch02_" + a.Name + ".svg", SVG: p.SVG})
 	}

@@ -44,7 +44,8 @@ func stackSizes(depth int) []int {
 
 // layerGradients builds the stack with the activation act, initialised from
 // seed (every activation gets the same random draws, scaled by its own rule:
-// Xavier for sigmoid and tanh, He for ReLU), runs one forward and backward
+// LeCun's std √(1/fan_in) for sigmoid and tanh, He's √(2/fan_in) for ReLU),
+// runs one forward and backward
 // pass on x, t and returns the mean |∂L/∂W| of each Dense layer, input side
 // first.
 func layerGradients(act string, depth int, seed uint64, x, t nn.Matrix) ([]float64, error) {

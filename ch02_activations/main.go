@@ -81,21 +81,22 @@ var samplePoints = []float64{-5, -2, -1, -0.5, 0, 0.5, 1, 2, 5}
 
 func activations(w io.Writer) {
 	heading(w, "1. Four activations and their derivatives")
-	fmt.Fprintln(w, "A unit computes z = w·x + b and passes on f(z). Backpropagation multiplies")
-	fmt.Fprintln(w, "the gradient arriving at the unit by f'(z), so both columns matter:")
+	fmt.Fprintln(w, "A unit computes its weighted sum z = w·x + b and passes on its activation")
+	fmt.Fprintln(w, "a = f(z). Learning (chapter 5) sends the gradient back through the unit")
+	fmt.Fprintln(w, "multiplied by f'(z), so both columns matter:")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "  step(x)    = 1 if x > 0, else 0           step'(x)    = 0 (none at x = 0)")
-	fmt.Fprintln(w, "  sigmoid(x) = 1 / (1 + e^−x)               sigmoid'(x) = sigmoid(x)·(1 − sigmoid(x))")
-	fmt.Fprintln(w, "  tanh(x)    = (e^x − e^−x) / (e^x + e^−x)  tanh'(x)    = 1 − tanh²(x)")
-	fmt.Fprintln(w, "  relu(x)    = max(0, x)                    relu'(x)    = 1 if x > 0, else 0")
-	fmt.Fprintln(w, "\nValues f(x):")
+	fmt.Fprintln(w, "  step(z)    = 1 if z > 0, else 0           step'(z)    = 0 (none at z = 0)")
+	fmt.Fprintln(w, "  sigmoid(z) = 1 / (1 + e^−z)               sigmoid'(z) = sigmoid(z)·(1 − sigmoid(z))")
+	fmt.Fprintln(w, "  tanh(z)    = (e^z − e^−z) / (e^z + e^−z)  tanh'(z)    = 1 − tanh²(z)")
+	fmt.Fprintln(w, "  relu(z)    = max(0, z)                    relu'(z)    = 1 if z > 0, else 0")
+	fmt.Fprintln(w, "\nValues f(z):")
 	activationTable(w, func(a nn.Activation) func(float64) float64 { return a.F })
-	fmt.Fprintln(w, "\nDerivatives f'(x):")
+	fmt.Fprintln(w, "\nDerivatives f'(z):")
 	activationTable(w, func(a nn.Activation) func(float64) float64 { return a.Grad })
-	fmt.Fprintln(w, "\nAt x = 0, step jumps and ReLU has a corner: neither has a derivative there,")
+	fmt.Fprintln(w, "\nAt z = 0, step jumps and ReLU has a corner: neither has a derivative there,")
 	fmt.Fprintln(w, "and nn (like most libraries) uses 0. Read the derivative columns: sigmoid'")
 	fmt.Fprintln(w, "is never above 0.25, tanh' reaches 1 only at 0, and both fade towards 0 as")
-	fmt.Fprintln(w, "|x| grows (the unit saturates). ReLU' is exactly 1 for every x > 0.")
+	fmt.Fprintln(w, "|z| grows (the unit saturates). ReLU' is exactly 1 for every z > 0.")
 	for _, a := range nn.Activations {
 		fmt.Fprintln(w)
 		p := functionPlot(a)
@@ -105,7 +106,7 @@ func activations(w io.Writer) {
 
 // activationTable prints pick(a)(x) for every activation a at samplePoints.
 func activationTable(w io.Writer, pick func(nn.Activation) func(float64) float64) {
-	fmt.Fprintf(w, "  %5s |", "x")
+	fmt.Fprintf(w, "  %5s |", "z")
 	for _, a := range nn.Activations {
 		fmt.Fprintf(w, " %9s", a.Name)
 	}
@@ -134,10 +135,12 @@ func vanishing(w io.Writer, c config) (layerGrads, error) {
 	for i := -500; i <= 500; i++ {
 		best = max(best, nn.SigmoidGrad(float64(i)/100))
 	}
-	fmt.Fprintln(w, "sigmoid'(x) = sigmoid(x)·(1 − sigmoid(x)) is largest where sigmoid(x) = 0.5,")
-	fmt.Fprintf(w, "at x = 0: sigmoid'(0) = %.2f (the largest of 1001 samples in [−5, 5] is %.2f).\n", nn.SigmoidGrad(0), best)
-	fmt.Fprintln(w, "Backpropagation multiplies by one such factor per sigmoid layer, so after n")
-	fmt.Fprintln(w, "layers the derivatives alone have scaled the gradient by at most 0.25^n:")
+	fmt.Fprintln(w, "sigmoid'(z) = sigmoid(z)·(1 − sigmoid(z)) is largest where sigmoid(z) = 0.5,")
+	fmt.Fprintf(w, "at z = 0: sigmoid'(0) = %.2f (the largest of 1001 samples in [−5, 5] is %.2f).\n", nn.SigmoidGrad(0), best)
+	fmt.Fprintln(w, "The gradient that trains a layer reaches it through every layer above, and")
+	fmt.Fprintln(w, "each sigmoid layer on the way multiplies it by one such factor (chapter 5")
+	fmt.Fprintln(w, "derives this), so after n layers the derivatives alone have scaled it by at")
+	fmt.Fprintln(w, "most 0.25^n:")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "   n |     0.25^n")
 	fmt.Fprintln(w, "  ---+-----------")
@@ -149,11 +152,15 @@ func vanishing(w io.Writer, c config) (layerGrads, error) {
 	fmt.Fprintln(w, "Article 002 puts it as: sigmoid networks show vanishing gradients within")
 	fmt.Fprintln(w, "about 5 layers.")
 
-	fmt.Fprintf(w, "\nMeasured: a stack of %d hidden layers of %d units,\n", c.depth, stackWidth)
+	fmt.Fprintln(w, "\nA preview, measured. The numbers below need a loss (chapter 4) and a backward")
+	fmt.Fprintln(w, "pass (chapter 5) to compute; take them as given here, chapter 5 shows how.")
+	fmt.Fprintf(w, "A stack of %d hidden layers of %d units,\n", c.depth, stackWidth)
 	fmt.Fprintf(w, "  %s,\n", nn.SizesString(stackSizes(c.depth)))
 	fmt.Fprintf(w, "with softmax + cross-entropy on top, one batch of %d random inputs and labels,\n", stackBatch)
-	fmt.Fprintln(w, "the same random draws for every activation (Xavier-scaled for sigmoid and")
-	fmt.Fprintln(w, "tanh, He-scaled for ReLU), one backward pass. Mean |∂L/∂W| of each Dense layer:")
+	fmt.Fprintln(w, "the same random draws for every activation (scaled by std √(1/fan_in), LeCun's")
+	fmt.Fprintln(w, "initialisation, for sigmoid and tanh; by √(2/fan_in), He's, for ReLU), one")
+	fmt.Fprintln(w, "backward pass. Mean |∂L/∂W|, the size of the gradient of each Dense layer's")
+	fmt.Fprintln(w, "weights:")
 	fmt.Fprintln(w)
 	x, t := randomBatch(rand.New(rand.NewPCG(c.seed, 0xBA7C)))
 	g := layerGrads{acts: []string{"sigmoid", "tanh", "relu"}, means: map[string][]float64{}}
@@ -216,7 +223,8 @@ func deadReLU(w io.Writer, c config) {
 	heading(w, "3. Dead ReLU units")
 	fmt.Fprintln(w, "ReLU's gradient is 1 where z > 0 and 0 where z ≤ 0. A unit whose z is ≤ 0 on")
 	fmt.Fprintln(w, "every sample passes back nothing, so its weights get a gradient of exactly 0")
-	fmt.Fprintln(w, "and never change: the unit is dead.")
+	fmt.Fprintln(w, "and never change: the unit is dead. Another preview: the gradients below come")
+	fmt.Fprintln(w, "from a backward pass (chapter 5), the steps from gradient descent (chapter 4).")
 	rng := rand.New(rand.NewPCG(c.seed, 0xDEAD))
 	x, _ := randomBatch(rng)
 	const units, victim = 6, 3
@@ -304,7 +312,7 @@ func deadReLU(w io.Writer, c config) {
 		steps, deadInSecondLayer(big, x), dead)
 	fmt.Fprintln(w, "Dead units stay dead: nothing flows back to revive them. Remedies: smaller")
 	fmt.Fprintln(w, "steps, He initialisation, or a leaky ReLU (exercise 1) whose slope for")
-	fmt.Fprintln(w, "x < 0 is small but not 0.")
+	fmt.Fprintln(w, "z < 0 is small but not 0.")
 }
 
 // deadInSecondLayer counts the dead units of the second hidden layer of a

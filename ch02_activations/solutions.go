@@ -8,25 +8,25 @@ import (
 	"nnfromscratch/nn"
 )
 
-// LeakyReLU is x for x > 0, alpha·x otherwise.
-func LeakyReLU(x, alpha float64) float64 {
-	if x > 0 {
-		return x
+// LeakyReLU is z for z > 0, alpha·z otherwise.
+func LeakyReLU(z, alpha float64) float64 {
+	if z > 0 {
+		return z
 	}
-	return alpha * x
+	return alpha * z
 }
 
-// LeakyReLUGrad is 1 for x > 0, alpha otherwise.
-func LeakyReLUGrad(x, alpha float64) float64 {
-	if x > 0 {
+// LeakyReLUGrad is 1 for z > 0, alpha otherwise.
+func LeakyReLUGrad(z, alpha float64) float64 {
+	if z > 0 {
 		return 1
 	}
 	return alpha
 }
 
-// SigmoidGrad is σ(x)·(1 − σ(x)).
-func SigmoidGrad(x float64) float64 {
-	s := nn.Sigmoid(x)
+// SigmoidGrad is σ(z)·(1 − σ(z)).
+func SigmoidGrad(z float64) float64 {
+	s := nn.Sigmoid(z)
 	return s * (1 - s)
 }
 

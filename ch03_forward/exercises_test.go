@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"regexp"
+	"runtime"
 	"testing"
 
 	"nnfromscratch/internal/exercise"
@@ -21,6 +23,27 @@ func call(f func()) (panicValue any, panicked bool) {
 	}()
 	f()
 	return nil, false
+}
+
+// shapePanic calls f, which gets matrices of shapes that do not fit, and
+// says what is wrong unless f panics with its own message (not a runtime
+// error such as an index out of range) that matches named, when named is set.
+func shapePanic(what, why string, f func(), named *regexp.Regexp) error {
+	r, ok := call(f)
+	switch {
+	case !ok:
+		return fmt.Errorf("%s returned a result, want a panic: %s. Check the shapes before the loops", what, why)
+	case isRuntimeError(r):
+		return fmt.Errorf("%s panicked with the runtime's %q, not with a message of your own: %s. Check the shapes before the loops and panic with a message that says so", what, fmt.Sprint(r), why)
+	case named != nil && !named.MatchString(fmt.Sprint(r)):
+		return fmt.Errorf("%s panicked with %q, which does not name both shapes: put a.Shape() and b.Shape() in the message, so whoever meets it knows what to fix", what, fmt.Sprint(r))
+	}
+	return nil
+}
+
+func isRuntimeError(r any) bool {
+	_, ok := r.(runtime.Error)
+	return ok
 }
 
 // randomMatrix returns a rows×cols matrix of values in [-1, 1).
@@ -65,15 +88,25 @@ func checkMatMul(matMul func(a, b nn.Matrix) nn.Matrix) error {
 			}
 		}
 	}
-	if _, ok := call(func() { matMul(nn.New(2, 3), nn.New(2, 2)) }); !ok {
-		return fmt.Errorf("MatMul(2×3, 2×2) returned a result, want a panic: the inner sizes 3 and 2 differ")
+	for _, c := range []struct {
+		a, b  nn.Matrix
+		named string
+	}{
+		{nn.New(2, 3), nn.New(4, 5), `2\D{1,4}3\D+4\D{1,4}5`}, // a narrower than b is tall: naive loops return a wrong result
+		{nn.New(3, 4), nn.New(2, 3), `3\D{1,4}4\D+2\D{1,4}3`}, // a wider than b is tall: naive loops run off the end of b
+	} {
+		what := fmt.Sprintf("MatMul(%s, %s)", c.a.Shape(), c.b.Shape())
+		why := fmt.Sprintf("the inner sizes %d and %d differ", c.a.Cols(), c.b.Rows())
+		if err := shapePanic(what, why, func() { matMul(c.a, c.b) }, regexp.MustCompile(c.named)); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
 func TestExerciseMatMul(t *testing.T) {
 	exercise.Attempted(t, "MatMul", exercisesFile, func() { MatMul(nn.New(1, 1), nn.New(1, 1)) })
-	if err := checkMatMul(MatMul); err != nil {
+	if err := exercise.Safely(func() error { return checkMatMul(MatMul) }); err != nil {
 		t.Error(err)
 	}
 }
@@ -123,6 +156,38 @@ func TestCheckMatMulRejectsWrongAnswers(t *testing.T) {
 	if checkMatMul(noShapeCheck) == nil {
 		t.Error("checkMatMul accepted a product that does not reject misaligned shapes")
 	}
+	naive := func(a, b nn.Matrix) nn.Matrix { // no check: panics or not, depending on the shapes
+		out := nn.New(a.Rows(), b.Cols())
+		for i := range a {
+			for k := range a[i] {
+				for j := range b[k] {
+					out[i][j] += a[i][k] * b[k][j]
+				}
+			}
+		}
+		return out
+	}
+	if checkMatMul(naive) == nil {
+		t.Error("checkMatMul accepted a product without a shape check (its index-out-of-range panic is not a shape check)")
+	}
+	wrongSizes := func(a, b nn.Matrix) nn.Matrix { // compares the outer sizes
+		if a.Rows() != b.Cols() {
+			panic(fmt.Sprintf("MatMul: %s · %s", a.Shape(), b.Shape()))
+		}
+		return naive(a, b)
+	}
+	if checkMatMul(wrongSizes) == nil {
+		t.Error("checkMatMul accepted a check of a.Rows() against b.Cols()")
+	}
+	silent := func(a, b nn.Matrix) nn.Matrix { // checks, but says nothing useful
+		if a.Cols() != b.Rows() {
+			panic("bad shapes")
+		}
+		return naive(a, b)
+	}
+	if checkMatMul(silent) == nil {
+		t.Error("checkMatMul accepted a panic message that names no shape")
+	}
 	if err := checkMatMul(nn.Dot); err != nil {
 		t.Errorf("checkMatMul rejected nn.Dot: %v", err)
 	}
@@ -159,15 +224,23 @@ func checkAddBias(addBias func(m, bias nn.Matrix) nn.Matrix) error {
 			}
 		}
 	}
-	if _, ok := call(func() { addBias(nn.New(2, 3), nn.New(1, 2)) }); !ok {
-		return fmt.Errorf("AddBias(2×3 matrix, 1×2 bias) returned a result, want a panic: the bias must be 1×3")
+	for _, c := range []struct{ m, bias nn.Matrix }{
+		{nn.New(2, 3), nn.New(1, 2)}, // too narrow: naive loops run off the end of the bias
+		{nn.New(2, 2), nn.New(1, 3)}, // too wide: naive loops find every number they need
+		{nn.New(2, 3), nn.New(2, 3)}, // two rows: naive loops use the first and ignore the second
+	} {
+		what := fmt.Sprintf("AddBias(%s matrix, %s bias)", c.m.Shape(), c.bias.Shape())
+		why := fmt.Sprintf("the bias of a %s matrix must be 1×%d", c.m.Shape(), c.m.Cols())
+		if err := shapePanic(what, why, func() { addBias(c.m, c.bias) }, nil); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
 func TestExerciseAddBias(t *testing.T) {
 	exercise.Attempted(t, "AddBias", exercisesFile, func() { AddBias(nn.New(1, 1), nn.New(1, 1)) })
-	if err := checkAddBias(AddBias); err != nil {
+	if err := exercise.Safely(func() error { return checkAddBias(AddBias) }); err != nil {
 		t.Error(err)
 	}
 }
@@ -200,6 +273,36 @@ func TestCheckAddBiasRejectsWrongAnswers(t *testing.T) {
 	if checkAddBias(firstRowOnly) == nil {
 		t.Error("checkAddBias accepted a version that adds the bias to the first row only")
 	}
+	naive := func(m, bias nn.Matrix) nn.Matrix { // no check at all
+		out := nn.New(m.Rows(), m.Cols())
+		for i := range m {
+			for j := range m[i] {
+				out[i][j] = m[i][j] + bias[0][j]
+			}
+		}
+		return out
+	}
+	if checkAddBias(naive) == nil {
+		t.Error("checkAddBias accepted a version without a shape check")
+	}
+	tooNarrowOnly := func(m, bias nn.Matrix) nn.Matrix { // catches a narrow bias, not a wide one
+		if bias.Cols() < m.Cols() {
+			panic(fmt.Sprintf("AddBias: bias %s is narrower than %s", bias.Shape(), m.Shape()))
+		}
+		return naive(m, bias)
+	}
+	if checkAddBias(tooNarrowOnly) == nil {
+		t.Error("checkAddBias accepted a 1×3 bias on a 2×2 matrix")
+	}
+	widthOnly := func(m, bias nn.Matrix) nn.Matrix { // forgets that the bias is one row
+		if bias.Cols() != m.Cols() {
+			panic(fmt.Sprintf("AddBias: bias %s does not fit %s", bias.Shape(), m.Shape()))
+		}
+		return naive(m, bias)
+	}
+	if checkAddBias(widthOnly) == nil {
+		t.Error("checkAddBias accepted a bias of two rows")
+	}
 	if err := checkAddBias(nn.AddRow); err != nil {
 		t.Errorf("checkAddBias rejected nn.AddRow: %v", err)
 	}
@@ -231,7 +334,7 @@ func checkParamCount(paramCount func(sizes []int) int) error {
 
 func TestExerciseParamCount(t *testing.T) {
 	exercise.Attempted(t, "ParamCount", exercisesFile, func() { ParamCount([]int{2, 3}) })
-	if err := checkParamCount(ParamCount); err != nil {
+	if err := exercise.Safely(func() error { return checkParamCount(ParamCount) }); err != nil {
 		t.Error(err)
 	}
 }
@@ -243,6 +346,26 @@ func TestCheckParamCountRejectsWrongAnswer(t *testing.T) {
 	}
 	if checkParamCount(weightsOnly) == nil {
 		t.Error("checkParamCount accepted a count without the biases")
+	}
+	inputBiases := func(sizes []int) int { // a bias for every unit, the inputs too
+		w, _ := weightsAndBiases(sizes)
+		for _, n := range sizes {
+			w += n
+		}
+		return w
+	}
+	if checkParamCount(inputBiases) == nil {
+		t.Error("checkParamCount accepted a count that gives the input layer biases")
+	}
+	lastLayerMissing := func(sizes []int) int { // the loop stops one layer early
+		total := 0
+		for i := 0; i+2 < len(sizes); i++ {
+			total += sizes[i]*sizes[i+1] + sizes[i+1]
+		}
+		return total
+	}
+	if checkParamCount(lastLayerMissing) == nil {
+		t.Error("checkParamCount accepted a count that misses the last layer")
 	}
 	if err := checkParamCount(nn.ParamCount); err != nil {
 		t.Errorf("checkParamCount rejected nn.ParamCount: %v", err)
@@ -275,12 +398,23 @@ func checkNormalize(normalize func(pixels []byte) []float64) error {
 			return fmt.Errorf("Normalize: pixel %d became %.8g, want %d/255 = %.8g", i, got[i], i, want[i])
 		}
 	}
+	faint := []byte{0, 40, 100, 200, 100, 0} // a faint image: its darkest ink is 200, not 255
+	got = normalize(faint)
+	if len(got) != len(faint) {
+		return fmt.Errorf("Normalize of %d pixels returned %d numbers", len(faint), len(got))
+	}
+	for i, p := range faint {
+		if want := float64(p) / 255; math.Abs(got[i]-want) > 1e-12 {
+			return fmt.Errorf("Normalize(%v): pixel %d (%d) became %.8g, want %d/255 = %.8g: always divide by 255, whatever the image's own range",
+				faint, i, p, got[i], p, want)
+		}
+	}
 	return nil
 }
 
 func TestExerciseNormalize(t *testing.T) {
 	exercise.Attempted(t, "Normalize", exercisesFile, func() { Normalize([]byte{0}) })
-	if err := checkNormalize(Normalize); err != nil {
+	if err := exercise.Safely(func() error { return checkNormalize(Normalize) }); err != nil {
 		t.Error(err)
 	}
 }
@@ -305,5 +439,19 @@ func TestCheckNormalizeRejectsWrongAnswers(t *testing.T) {
 	}
 	if checkNormalize(integerDivision) == nil {
 		t.Error("checkNormalize accepted integer division")
+	}
+	byMax := func(pixels []byte) []float64 { // scales by the brightest pixel, not by 255
+		top := 1.0
+		for _, p := range pixels {
+			top = max(top, float64(p))
+		}
+		out := make([]float64, len(pixels))
+		for i, p := range pixels {
+			out[i] = float64(p) / top
+		}
+		return out
+	}
+	if checkNormalize(byMax) == nil {
+		t.Error("checkNormalize accepted division by the image's largest pixel")
 	}
 }

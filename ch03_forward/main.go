@@ -1,6 +1,6 @@
 // Chapter 3: matrices, layers, batches — the forward pass.
 //
-// A layer of a network is one matrix product and a bias: x·W + b. This
+// A layer of a network is one matrix product and a bias: z = x·W + b. This
 // chapter shows the matrix type every layer is built on and its shape rule,
 // the message a wrong shape gives, article 004's three-layer network worked
 // through by hand, how many numbers a network holds, what an MNIST digit
@@ -163,16 +163,12 @@ func matrices(w io.Writer) {
 	fmt.Fprintln(w)
 	bias := nn.RowVector(10, 20, 30)
 	fmt.Fprintln(w, "Broadcasting a bias: nn.AddRow(A, b) adds the 1×3 row b to every row of A,")
-	fmt.Fprintln(w, "as NumPy does for A + b. A layer computes x·W + b this way for a whole batch.")
+	fmt.Fprintln(w, "as NumPy does for A + b. A layer computes z = x·W + b this way for a whole batch.")
 	fmt.Fprintln(w)
 	sideBySide(w, []string{"A  " + a.Shape(), "b  " + bias.Shape(), "nn.AddRow(A, b)  " + a.Shape()}, a, bias, nn.AddRow(a, bias))
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "nn.Dot (nn/matrix.go) is three loops in i-k-j order: for each row i of A and")
-	fmt.Fprintln(w, "each k, it adds A[i][k] × (row k of B) to row i of the result. The innermost")
-	fmt.Fprintln(w, "loop walks along a row of B and a row of the result, both stored left to")
-	fmt.Fprintln(w, "right in memory. The textbook i-j-k order walks down a column of B instead,")
-	fmt.Fprintln(w, "jumping a whole row ahead at every step, which the cache serves badly once B")
-	fmt.Fprintln(w, "is large. Section 7 times both orders when run with -time.")
+	fmt.Fprintln(w, "nn.Dot (nn/matrix.go) is three loops; why it runs them in i-k-j order rather")
+	fmt.Fprintln(w, "than the textbook's i-j-k is a matter of speed, told in docs/performance.md.")
 }
 
 // ---------------------------------------------------------------------------
@@ -226,8 +222,8 @@ func threeLayers(w io.Writer) {
 	heading(w, "3. A three-layer network by hand (article 004)")
 	n := articleNet
 	fmt.Fprintln(w, "Two inputs, hidden layers of 3 and 2 sigmoid units, two outputs with the")
-	fmt.Fprintln(w, "identity as activation. Every layer is the same two steps: a = input·W + b,")
-	fmt.Fprintln(w, "then z = activation(a). The weights are the article's:")
+	fmt.Fprintln(w, "identity as activation. Every layer is the same two steps: the weighted sum")
+	fmt.Fprintln(w, "z = input·W + b, then the activation a = f(z). The weights are the article's:")
 	fmt.Fprintln(w)
 	sideBySide(w, []string{"W1 " + n.W1.Shape(), "b1 " + n.B1.Shape(), "W2 " + n.W2.Shape(), "b2 " + n.B2.Shape(), "W3 " + n.W3.Shape(), "b3 " + n.B3.Shape()},
 		n.W1, n.B1, n.W2, n.B2, n.W3, n.B3)
@@ -235,23 +231,25 @@ func threeLayers(w io.Writer) {
 
 	x := nn.RowVector(1.0, 0.5)
 	fmt.Fprintf(w, "x = %s\n\n", vec(x[0]))
-	a1 := nn.AddRow(nn.Dot(x, n.W1), n.B1)
-	z1 := a1.Apply(nn.Sigmoid)
+	z1 := nn.AddRow(nn.Dot(x, n.W1), n.B1)
+	a1 := z1.Apply(nn.Sigmoid)
 	fmt.Fprintf(w, "layer 1: %s, + b1 %s\n", product("x", x, "W1", n.W1), n.B1.Shape())
-	fmt.Fprintf(w, "         a1 = %s\n", vec(a1[0]))
-	fmt.Fprintf(w, "         z1 = sigmoid(a1) = %s\n", vec(z1[0]))
-	a2 := nn.AddRow(nn.Dot(z1, n.W2), n.B2)
-	z2 := a2.Apply(nn.Sigmoid)
-	fmt.Fprintf(w, "layer 2: %s, + b2 %s\n", product("z1", z1, "W2", n.W2), n.B2.Shape())
-	fmt.Fprintf(w, "         a2 = %s\n", vec(a2[0]))
-	fmt.Fprintf(w, "         z2 = sigmoid(a2) = %s\n", vec(z2[0]))
-	a3 := nn.AddRow(nn.Dot(z2, n.W3), n.B3)
-	y := a3 // identity output
-	fmt.Fprintf(w, "layer 3: %s, + b3 %s\n", product("z2", z2, "W3", n.W3), n.B3.Shape())
-	fmt.Fprintf(w, "         a3 = %s\n", vec(a3[0]))
-	fmt.Fprintf(w, "         y  = identity(a3) = %s\n", vec(y[0]))
+	fmt.Fprintf(w, "         z1 = %s\n", vec(z1[0]))
+	fmt.Fprintf(w, "         a1 = sigmoid(z1) = %s\n", vec(a1[0]))
+	z2 := nn.AddRow(nn.Dot(a1, n.W2), n.B2)
+	a2 := z2.Apply(nn.Sigmoid)
+	fmt.Fprintf(w, "layer 2: %s, + b2 %s\n", product("a1", a1, "W2", n.W2), n.B2.Shape())
+	fmt.Fprintf(w, "         z2 = %s\n", vec(z2[0]))
+	fmt.Fprintf(w, "         a2 = sigmoid(z2) = %s\n", vec(a2[0]))
+	z3 := nn.AddRow(nn.Dot(a2, n.W3), n.B3)
+	y := z3 // identity output
+	fmt.Fprintf(w, "layer 3: %s, + b3 %s\n", product("a2", a2, "W3", n.W3), n.B3.Shape())
+	fmt.Fprintf(w, "         z3 = %s\n", vec(z3[0]))
+	fmt.Fprintf(w, "         y  = identity(z3) = %s\n", vec(y[0]))
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Check the first entry of a1 by hand: 1.0·0.1 + 0.5·0.2 + 0.1 = 0.3.")
+	fmt.Fprintln(w, "Check the first entry of z1 by hand: 1.0·0.1 + 0.5·0.2 + 0.1 = 0.3.")
+	fmt.Fprintln(w, "Article 004 follows its book and swaps the two letters: its a1 = [0.3, 0.7, 1.1]")
+	fmt.Fprintln(w, "is our z1, its z1 = h(a1) our a1 = f(z1). Same numbers, other names.")
 }
 
 // ---------------------------------------------------------------------------

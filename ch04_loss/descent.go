@@ -161,8 +161,39 @@ func descentPlot(good, zigzag descentRun, dotted bool) *nn.Plot {
 		XMin: -7, XMax: 7, YMin: -5.5, YMax: 5.5,
 	}
 	// The circles first, so that the steps are drawn over them.
-	p.Series = append(p.Series, circles(dotted), firstSteps(zigzag), firstSteps(good))
+	p.Series = append(p.Series, circles(dotted))
+	if !dotted {
+		// lr 0.9's even steps land exactly on lr 0.1's points and hide under
+		// them; arcs from each of its points to the next show the jumps.
+		p.Series = append(p.Series, jumps(zigzag))
+	}
+	zz, gd := firstSteps(zigzag), firstSteps(good)
+	zz.Color, gd.Color = nn.Palette[1], nn.Palette[2] // the same colours with or without the arcs
+	p.Series = append(p.Series, zz, gd)
 	return p
+}
+
+// jumps draws each of the first steps of a run as an arc from one point to
+// the next, bulging to the left of the direction of travel: a run that jumps
+// back and forth across the minimum draws arcs on alternate sides.
+func jumps(r descentRun) nn.Series {
+	n := min(15, len(r.path)-1)
+	s := nn.Series{Name: fmt.Sprintf("lr %g's jumps", r.lr), Color: "#999999"}
+	for k := 0; k < n; k++ {
+		a, b := r.path[k], r.path[k+1]
+		dx, dy := b[0]-a[0], b[1]-a[1]
+		// The control point: the midpoint, moved sideways by a quarter of the jump.
+		cx, cy := (a[0]+b[0])/2-float64(dy/4), (a[1]+b[1])/2+float64(dx/4)
+		for i := 0; i <= 16; i++ {
+			t := float64(i) / 16
+			u := 1 - t
+			// A quadratic Bézier curve; each product rounded on its own, so
+			// that the figure is the same on every CPU (see nn/plot.go).
+			s.X = append(s.X, float64(u*u*a[0])+float64(2*u*t*cx)+float64(t*t*b[0]))
+			s.Y = append(s.Y, float64(u*u*a[1])+float64(2*u*t*cy)+float64(t*t*b[1]))
+		}
+	}
+	return s
 }
 
 // circles returns the level sets f = 1, 4, 9, 16, 25 as one series. As a

@@ -50,7 +50,7 @@ func checkMSE(mse func(y, t []float64) float64) error {
 
 func TestExerciseMSE(t *testing.T) {
 	exercise.Attempted(t, "MSE", exercisesFile, func() { MSE([]float64{0}, []float64{0}) })
-	if err := checkMSE(MSE); err != nil {
+	if err := exercise.Safely(func() error { return checkMSE(MSE) }); err != nil {
 		t.Error(err)
 	}
 }
@@ -59,6 +59,20 @@ func TestCheckMSERejectsWrongAnswer(t *testing.T) {
 	noHalf := func(y, t []float64) float64 { return 2 * nn.MSE(y, t) } // forgot the ½
 	if checkMSE(noHalf) == nil {
 		t.Error("checkMSE accepted a version without the ½")
+	}
+	mean := func(y, t []float64) float64 { return 2 * nn.MSE(y, t) / float64(len(y)) } // PyTorch's MSELoss: the mean
+	if checkMSE(mean) == nil {
+		t.Error("checkMSE accepted the mean over the elements instead of ½ Σ")
+	}
+	noSquare := func(y, t []float64) float64 { // forgot to square
+		s := 0.0
+		for k := range y {
+			s += y[k] - t[k]
+		}
+		return s / 2
+	}
+	if checkMSE(noSquare) == nil {
+		t.Error("checkMSE accepted ½ Σ (y − t), without the square")
 	}
 	if err := checkMSE(nn.MSE); err != nil {
 		t.Errorf("checkMSE rejected nn.MSE: %v", err)
@@ -107,7 +121,7 @@ func checkCrossEntropy(crossEntropy func(y, t []float64) float64) error {
 
 func TestExerciseCrossEntropy(t *testing.T) {
 	exercise.Attempted(t, "CrossEntropy", exercisesFile, func() { CrossEntropy([]float64{1}, []float64{1}) })
-	if err := checkCrossEntropy(CrossEntropy); err != nil {
+	if err := exercise.Safely(func() error { return checkCrossEntropy(CrossEntropy) }); err != nil {
 		t.Error(err)
 	}
 }
@@ -153,6 +167,10 @@ func TestCheckCrossEntropyRejectsWrongAnswers(t *testing.T) {
 			s -= t[k] * math.Log(y[k]+1e-7)
 		}
 		return s
+	}
+	noMinus := func(y, t []float64) float64 { return -nn.CrossEntropy(y, t) } // Σ t ln y: negative
+	if checkCrossEntropy(noMinus) == nil {
+		t.Error("checkCrossEntropy accepted Σ t·ln y without the minus sign")
 	}
 	if err := checkCrossEntropy(addDelta); err != nil {
 		t.Errorf("checkCrossEntropy rejected the ln(y + 1e-7) guard: %v", err)
@@ -219,7 +237,7 @@ func checkNumericalGradient(numericalGradient func(f func(x []float64) float64, 
 
 func TestExerciseNumericalGradient(t *testing.T) {
 	exercise.Attempted(t, "NumericalGradient", exercisesFile, func() { NumericalGradient(bowl, []float64{1, 1}) })
-	if err := checkNumericalGradient(NumericalGradient); err != nil {
+	if err := exercise.Safely(func() error { return checkNumericalGradient(NumericalGradient) }); err != nil {
 		t.Error(err)
 	}
 }
@@ -249,6 +267,19 @@ func TestCheckNumericalGradientRejectsWrongAnswers(t *testing.T) {
 				x[i] = orig - h
 				down := f(x)
 				g[i] = (up - down) / (2 * h)
+			}
+			return g
+		},
+		"nudges every input at once": func(f func([]float64) float64, x []float64) []float64 {
+			g := make([]float64, len(x))
+			up, down := append([]float64(nil), x...), append([]float64(nil), x...)
+			for i := range x {
+				up[i] += h
+				down[i] -= h
+			}
+			d := (f(up) - f(down)) / (2 * h)
+			for i := range g {
+				g[i] = d
 			}
 			return g
 		},

@@ -144,7 +144,7 @@ func TestExerciseDenseBackward(t *testing.T) {
 	exercise.Attempted(t, "DenseBackward", "ch05_backprop/exercises.go", func() {
 		DenseBackward(nn.New(1, 1), nn.New(1, 1), nn.New(1, 1))
 	})
-	if err := checkDenseBackward(DenseBackward); err != nil {
+	if err := exercise.Safely(func() error { return checkDenseBackward(DenseBackward) }); err != nil {
 		t.Error(err)
 	}
 }
@@ -153,7 +153,7 @@ func TestExerciseSigmoidBackward(t *testing.T) {
 	exercise.Attempted(t, "SigmoidBackward", "ch05_backprop/exercises.go", func() {
 		SigmoidBackward(nn.New(1, 1), nn.New(1, 1))
 	})
-	if err := checkSigmoidBackward(SigmoidBackward); err != nil {
+	if err := exercise.Safely(func() error { return checkSigmoidBackward(SigmoidBackward) }); err != nil {
 		t.Error(err)
 	}
 }
@@ -162,7 +162,7 @@ func TestExerciseSoftmaxCEBackward(t *testing.T) {
 	exercise.Attempted(t, "SoftmaxCEBackward", "ch05_backprop/exercises.go", func() {
 		SoftmaxCEBackward(nn.New(1, 1), nn.New(1, 1))
 	})
-	if err := checkSoftmaxCEBackward(SoftmaxCEBackward); err != nil {
+	if err := exercise.Safely(func() error { return checkSoftmaxCEBackward(SoftmaxCEBackward) }); err != nil {
 		t.Error(err)
 	}
 }
@@ -186,9 +186,15 @@ func TestCheckDenseBackwardRejectsWrongAnswers(t *testing.T) {
 		"db = the mean of the rows": func(x, w, dout nn.Matrix) (dx, dw, db nn.Matrix) {
 			return nn.Dot(dout, w.T()), nn.Dot(x.T(), dout), nn.Scale(1/float64(dout.Rows()), dout.SumRows())
 		},
+		"dW = xᵀ·dout ÷ batch (the mean is already in dout)": func(x, w, dout nn.Matrix) (dx, dw, db nn.Matrix) {
+			return nn.Dot(dout, w.T()), nn.Scale(1/float64(x.Rows()), nn.Dot(x.T(), dout)), dout.SumRows()
+		},
+		"dx = dout·W, without the transpose": func(x, w, dout nn.Matrix) (dx, dw, db nn.Matrix) {
+			return nn.Dot(dout, w), nn.Dot(x.T(), dout), dout.SumRows() // panics unless W is square
+		},
 	}
 	for name, f := range wrong {
-		if checkDenseBackward(f) == nil {
+		if exercise.Safely(func() error { return checkDenseBackward(f) }) == nil {
 			t.Errorf("checkDenseBackward accepted %s", name)
 		}
 	}
@@ -202,11 +208,36 @@ func TestCheckSigmoidBackwardRejectsWrongAnswer(t *testing.T) {
 	if checkSigmoidBackward(wrong) == nil {
 		t.Error("checkSigmoidBackward accepted dout ⊙ σ'(out)")
 	}
+	noDout := func(out, dout nn.Matrix) nn.Matrix { // the local derivative alone
+		return out.Apply(func(o float64) float64 { return o * (1 - o) })
+	}
+	if checkSigmoidBackward(noDout) == nil {
+		t.Error("checkSigmoidBackward accepted out ⊙ (1 − out) without dout")
+	}
+	inPlace := func(out, dout nn.Matrix) nn.Matrix { // writes the answer into dout
+		for i := range dout {
+			for j, o := range out[i] {
+				dout[i][j] *= o * (1 - o)
+			}
+		}
+		return dout
+	}
+	if checkSigmoidBackward(inPlace) == nil {
+		t.Error("checkSigmoidBackward accepted a version that overwrites dout")
+	}
 }
 
 func TestCheckSoftmaxCEBackwardRejectsWrongAnswer(t *testing.T) {
 	wrong := func(p, t nn.Matrix) nn.Matrix { return nn.Sub(p, t) } // forgot ÷ batch
 	if checkSoftmaxCEBackward(wrong) == nil {
 		t.Error("checkSoftmaxCEBackward accepted p − t without ÷ batch")
+	}
+	flipped := func(p, t nn.Matrix) nn.Matrix { return nn.Scale(1/float64(p.Rows()), nn.Sub(t, p)) }
+	if checkSoftmaxCEBackward(flipped) == nil {
+		t.Error("checkSoftmaxCEBackward accepted (t − p) / batch, which points uphill")
+	}
+	perClass := func(p, t nn.Matrix) nn.Matrix { return nn.Scale(1/float64(p.Cols()), nn.Sub(p, t)) }
+	if checkSoftmaxCEBackward(perClass) == nil {
+		t.Error("checkSoftmaxCEBackward accepted (p − t) / classes")
 	}
 }

@@ -1,8 +1,9 @@
 // Chapter 5: backpropagation. Every node of a network knows one local rule:
 // given the gradient of the loss with respect to its output, it hands back
 // the gradient with respect to its inputs. Chained from the loss down to the
-// first layer, these rules give every gradient in about the cost of one
-// forward pass, where chapter 4's numerical gradient needed two forward passes
+// first layer, these rules give every gradient for about the cost of two
+// forward passes (a Dense layer's backward pass does two products, its forward
+// pass one), where chapter 4's numerical gradient needed two forward passes
 // per parameter.
 //
 //	go run ./ch05_backprop               # the whole chapter
@@ -128,20 +129,20 @@ func indent(w io.Writer, label string, m nn.Matrix) {
 func localRules(w io.Writer) {
 	fmt.Fprintln(w, "== 1. Backward passes as local rules ==")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "A tiny graph: q = x·y, then f = q + z, with x = 2, y = -3, z = 4.")
-	x, y, z := 2.0, -3.0, 4.0
+	fmt.Fprintln(w, "A tiny graph: q = x·y, then f = q + c, with x = 2, y = -3, c = 4.")
+	x, y, c := 2.0, -3.0, 4.0
 	q := x * y
-	f := q + z
-	fmt.Fprintf(w, "  forward:  q = x·y = %g    f = q + z = %g\n", q, f)
+	f := q + c
+	fmt.Fprintf(w, "  forward:  q = x·y = %g    f = q + c = %g\n", q, f)
 	// Backward, from df/df = 1 down. Each node only needs its own inputs.
 	df := 1.0
-	dq, dz := df, df     // add: passes the gradient through to both inputs
+	dq, dc := df, df     // add: passes the gradient through to both inputs
 	dx, dy := y*dq, x*dq // multiply: each input gets the OTHER input times dout
 	fmt.Fprintf(w, "  backward: df/df = %g\n", df)
-	fmt.Fprintf(w, "            add node      passes it through:   df/dq = %g, df/dz = %g\n", dq, dz)
+	fmt.Fprintf(w, "            add node      passes it through:   df/dq = %g, df/dc = %g\n", dq, dc)
 	fmt.Fprintf(w, "            multiply node swaps its inputs:    df/dx = y·df/dq = %g, df/dy = x·df/dq = %g\n", dx, dy)
-	num := nn.NumericalGradient(func(v []float64) float64 { return v[0]*v[1] + v[2] }, []float64{x, y, z})
-	fmt.Fprintf(w, "  numerical (central difference): df/dx = %.4f, df/dy = %.4f, df/dz = %.4f\n", num[0], num[1], num[2])
+	num := nn.NumericalGradient(func(v []float64) float64 { return v[0]*v[1] + v[2] }, []float64{x, y, c})
+	fmt.Fprintf(w, "  numerical (central difference): df/dx = %.4f, df/dy = %.4f, df/dc = %.4f\n", num[0], num[1], num[2])
 	fmt.Fprintln(w)
 
 	fmt.Fprintln(w, "The same rules, on matrices, are the layers of nn/layer.go. Each is checked")
@@ -161,7 +162,8 @@ func probe(out, dout nn.Matrix) float64 {
 }
 
 func denseRule(w io.Writer) {
-	fmt.Fprintln(w, "Dense (affine) layer, out = x·W + b, batch of 2, 3 inputs, 2 outputs:")
+	fmt.Fprintln(w, "Dense (affine) layer, out = x·W + b (the z of a layer), batch of 2, 3 inputs,")
+	fmt.Fprintln(w, "2 outputs:")
 	d := nn.NewDense(3, 2)
 	d.W = nn.FromRows([][]float64{{0.1, -0.2}, {0.4, 0.3}, {-0.5, 0.2}})
 	d.B = nn.RowVector(0.1, -0.1)
@@ -170,6 +172,8 @@ func denseRule(w io.Writer) {
 	out := d.Forward(x).Clone()
 	dx := d.Backward(dout).Clone()
 	dW, db := d.DW.Clone(), d.DB.Clone()
+	indent(w, "W", d.W)
+	indent(w, "b", d.B)
 	indent(w, "x", x)
 	indent(w, "out = x·W + b", out)
 	indent(w, "dout (given)", dout)
@@ -246,7 +250,8 @@ func article001(w io.Writer, seed uint64) error {
 	}
 	loss := net.Loss(x, t)
 	fmt.Fprintf(w, "Network %s, untrained; one training digit, a %d.\n", net, label)
-	fmt.Fprintf(w, "Forward: x 1×784 → z1 1×25 → h1 1×25 → z2 1×25 → h2 1×25 → z3 1×10 → p 1×10\n")
+	fmt.Fprintf(w, "Forward: x 1×784 → z1 1×25 → a1 1×25 → z2 1×25 → a2 1×25 → z3 1×10 → p 1×10\n")
+	fmt.Fprintln(w, "(z: a layer's weighted sum, a = ReLU(z) its activation; article 001 writes h for a.)")
 	fmt.Fprintf(w, "p(%d) = %.4f, loss = -ln p(%d) = %.4f\n", label, net.Head.P[0][label], label, loss)
 	fmt.Fprintln(w)
 
@@ -254,25 +259,25 @@ func article001(w io.Writer, seed uint64) error {
 	// quantity: Layers are Dense1, ReLU1, Dense2, ReLU2, Dense3.
 	d1, d2, d3 := net.Dense()[0], net.Dense()[1], net.Dense()[2]
 	dz3 := net.Head.Backward().Clone()
-	dh2 := d3.Backward(dz3).Clone()
+	da2 := d3.Backward(dz3).Clone()
 	dW3, db3 := d3.DW.Clone(), d3.DB.Clone()
-	dz2 := net.Layers[3].Backward(dh2).Clone()
-	dh1 := d2.Backward(dz2).Clone()
+	dz2 := net.Layers[3].Backward(da2).Clone()
+	da1 := d2.Backward(dz2).Clone()
 	dW2, db2 := d2.DW.Clone(), d2.DB.Clone()
-	dz1 := net.Layers[1].Backward(dh1).Clone()
+	dz1 := net.Layers[1].Backward(da1).Clone()
 	d1.Backward(dz1) // the first layer skips dx: nothing needs dL/dpixels
 	dW1, db1 := d1.DW.Clone(), d1.DB.Clone()
 
 	steps := []step{
-		{"dz3", "softmax(z3) − y", "p − y  (÷ batch)", "10×1", dz3},
-		{"dW3", "dz3 · h2ᵀ", "h2ᵀ · dz3", "10×25", dW3},
+		{"dz3", "softmax(z3) − y", "p − t  (÷ batch)", "10×1", dz3},
+		{"dW3", "dz3 · h2ᵀ", "a2ᵀ · dz3", "10×25", dW3},
 		{"db3", "dz3", "Σ rows of dz3", "10×1", db3},
-		{"dh2", "W3ᵀ · dz3", "dz3 · W3ᵀ", "25×1", dh2},
-		{"dz2", "dh2 ⊙ ReLU'(z2)", "dh2 ⊙ [h2 > 0]", "25×1", dz2},
-		{"dW2", "dz2 · h1ᵀ", "h1ᵀ · dz2", "25×25", dW2},
+		{"da2", "W3ᵀ · dz3", "dz3 · W3ᵀ", "25×1", da2},
+		{"dz2", "dh2 ⊙ ReLU'(z2)", "da2 ⊙ [a2 > 0]", "25×1", dz2},
+		{"dW2", "dz2 · h1ᵀ", "a1ᵀ · dz2", "25×25", dW2},
 		{"db2", "dz2", "Σ rows of dz2", "25×1", db2},
-		{"dh1", "W2ᵀ · dz2", "dz2 · W2ᵀ", "25×1", dh1},
-		{"dz1", "dh1 ⊙ ReLU'(z1)", "dh1 ⊙ [h1 > 0]", "25×1", dz1},
+		{"da1", "W2ᵀ · dz2", "dz2 · W2ᵀ", "25×1", da1},
+		{"dz1", "dh1 ⊙ ReLU'(z1)", "da1 ⊙ [a1 > 0]", "25×1", dz1},
 		{"dW1", "dz1 · xᵀ", "xᵀ · dz1", "25×784", dW1},
 		{"db1", "dz1", "Σ rows of dz1", "25×1", db1},
 	}
@@ -285,7 +290,8 @@ func article001(w io.Writer, seed uint64) error {
 	fmt.Fprintln(w, "The article stores a sample as a column (x is 784×1, W1 is 25×784, z = W·x + b);")
 	fmt.Fprintln(w, "we store it as a row (x is 1×784, W1 is 784×25, z = x·W + b), so that a batch is")
 	fmt.Fprintln(w, "a stack of rows. Every matrix and every formula is the transpose of the article's:")
-	fmt.Fprintln(w, "(dz3 · h2ᵀ)ᵀ = h2 · dz3ᵀ, which in row form is h2ᵀ · dz3. Same numbers, other layout.")
+	fmt.Fprintln(w, "(dz3 · h2ᵀ)ᵀ = h2 · dz3ᵀ, which in row form is a2ᵀ · dz3. Same numbers, other layout.")
+	fmt.Fprintln(w, "The article's h1, h2 are our a1, a2, and its label y is our target t.")
 
 	// The unrolled pass must give exactly what net.Backward gives.
 	net.Loss(x, t)

@@ -149,6 +149,7 @@ func regionsPlot(net *nn.MLP) *nn.Plot {
 		Regions: func(x, y float64) int {
 			return net.Classify(nn.RowVector(x, y))[0]
 		},
+		RegionNames: []string{"net says I", "net says II", "net says III", "net says IV"},
 	}
 	// One series per quadrant, so a point has the colour of its region.
 	for c, name := range quadrantNames {
@@ -156,12 +157,20 @@ func regionsPlot(net *nn.MLP) *nn.Plot {
 			X: []float64{quadrantX[c][0]}, Y: []float64{quadrantX[c][1]}}
 		p.Series = append(p.Series, s)
 	}
-	fresh := nn.Series{Name: "new points", Points: true}
+	// New points: white where the network is right, black where it is wrong.
+	right := nn.Series{Points: true, Color: "#ffffff"}
+	wrong := nn.Series{Points: true, Color: "#000000"}
 	for _, q := range newPoints {
-		fresh.X = append(fresh.X, q.x)
-		fresh.Y = append(fresh.Y, q.y)
+		s := &right
+		if net.Classify(nn.RowVector(q.x, q.y))[0] != q.label {
+			s = &wrong
+		}
+		s.X = append(s.X, q.x)
+		s.Y = append(s.Y, q.y)
 	}
-	p.Series = append(p.Series, fresh)
+	right.Name = fmt.Sprintf("new, right (%d)", len(right.X))
+	wrong.Name = fmt.Sprintf("new, wrong (%d)", len(wrong.X))
+	p.Series = append(p.Series, right, wrong)
 	return p
 }
 
@@ -200,8 +209,31 @@ func compareNumerical(w io.Writer, c config, losses []float64) {
 	} else {
 		fmt.Fprintf(w, "  The losses of the two runs differ by up to %.1e.\n", maxDiff)
 	}
-	fmt.Fprintln(w, "  Same result, and a backward pass costs about as much as one forward pass:")
-	fmt.Fprintf(w, "  backprop is roughly %d times less work here, and the gap grows with the network.\n", (1+2*n)/2)
+	fwd, bwd := multiplyAdds(quadrantSizes, quadrantX.Rows())
+	fmt.Fprintln(w, "  Same result. Counting the multiply-adds of the matrix products, nearly all the work:")
+	fmt.Fprintf(w, "  a forward pass on the %d points is %s, a backward pass %s: each Dense layer\n", quadrantX.Rows(), nn.Thousands(fwd), nn.Thousands(bwd))
+	fmt.Fprintln(w, "  does two products backward (dW = xᵀ·dout and dx = dout·Wᵀ) for its one forward,")
+	fmt.Fprintf(w, "  and the first layer skips dx, so a backward pass costs %.1f forward passes here\n", float64(bwd)/float64(fwd))
+	fmt.Fprintf(w, "  (2 if the first layer computed dx too). One backprop step is %s multiply-adds;\n", nn.Thousands(fwd+bwd))
+	fmt.Fprintf(w, "  one numerical step is %d forward passes, %s.\n", 1+2*n, nn.Thousands((1+2*n)*fwd))
+	fmt.Fprintf(w, "  Backprop is about %.0f times less work here, and the gap grows with the network.\n",
+		float64((1+2*n)*fwd)/float64(fwd+bwd))
+}
+
+// multiplyAdds counts the multiply-adds of the products of a forward and of
+// a backward pass of an MLP with these sizes on a batch: forward, x·W per
+// layer; backward, xᵀ·dout (dW) per layer and dout·Wᵀ (dx) for every layer
+// but the first, which nn skips (Dense.SkipInputGrad).
+func multiplyAdds(sizes []int, batch int) (forward, backward int) {
+	for i := 0; i+1 < len(sizes); i++ {
+		product := batch * sizes[i] * sizes[i+1]
+		forward += product
+		backward += product // dW
+		if i > 0 {
+			backward += product // dx
+		}
+	}
+	return forward, backward
 }
 
 // numericalSteps caps the slow numerical run (it is 700 times the work).

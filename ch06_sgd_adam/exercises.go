@@ -2,7 +2,17 @@
 
 package main
 
-import "nnfromscratch/internal/exercise"
+import "math"
+
+// Exercises for chapter 6. Replace each panic("exercise: not written yet")
+// with your code, then check:
+//
+//	go test ./ch06_sgd_adam -run Exercise -v
+//	go run ./internal/exercise/progress        (every chapter at a glance)
+
+// Your answers may call math (math.Sqrt, math.Pow). This line keeps the
+// import in use while the functions are still stubs; leave it.
+var _ = math.Sqrt
 
 // MomentumStep is one step of SGD with momentum on the weights w, given
 // their gradients g and the velocity v (one entry per weight, all zero
@@ -14,7 +24,7 @@ import "nnfromscratch/internal/exercise"
 // It must agree with nn.Momentum step after step.
 // Check: go test ./ch06_sgd_adam -run ExerciseMomentumStep -v
 func MomentumStep(w, g, v []float64, lr, mu float64) {
-	panic(exercise.TODO)
+	panic("exercise: not written yet")
 }
 
 // AdamStep is step number t (1 for the first step) of Adam on the weights w
@@ -28,7 +38,7 @@ func MomentumStep(w, g, v []float64, lr, mu float64) {
 // Do not store m̂ and v̂ back into m and v: the correction is only for the step.
 // Check: go test ./ch06_sgd_adam -run ExerciseAdamStep -v
 func AdamStep(w, g, m, v []float64, t int, lr, beta1, beta2, eps float64) {
-	panic(exercise.TODO)
+	panic("exercise: not written yet")
 }
 
 // StepDecay is a learning-rate schedule: start at lr0 and multiply by factor
@@ -39,5 +49,5 @@ func AdamStep(w, g, m, v []float64, t int, lr, beta1, beta2, eps float64) {
 //
 // Check: go test ./ch06_sgd_adam -run ExerciseStepDecay -v
 func StepDecay(lr0 float64, epoch, every int, factor float64) float64 {
-	panic(exercise.TODO)
+	panic("exercise: not written yet")
 }

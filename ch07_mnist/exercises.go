@@ -2,14 +2,14 @@
 
 package main
 
-import "nnfromscratch/internal/exercise"
-
-// Exercises for chapter 7. Write each function below, then run
+// Exercises for chapter 7. Replace each panic("exercise: not written yet")
+// with your code, then check:
 //
 //	go test ./ch07_mnist -run Exercise -v
+//	go run ./internal/exercise/progress        (every chapter at a glance)
 //
-// A function still holding panic(exercise.TODO) is skipped; once you write
-// it, the test checks it against the chapter's own version.
+// A function still holding the panic is skipped; once you write it, the test
+// checks it against the chapter's own version.
 
 // ConfusionMatrix counts how the predictions pred fall against the true
 // labels: the result has classes rows and classes columns, and
@@ -18,7 +18,7 @@ import "nnfromscratch/internal/exercise"
 // the diagonal holds the right answers and row i sums to the number of
 // images of class i. (report.go prints this matrix after training.)
 func ConfusionMatrix(pred, labels []int, classes int) [][]int {
-	panic(exercise.TODO)
+	panic("exercise: not written yet")
 }
 
 // CenterOfMass returns the ink-weighted mean position (cx, cy) of a w×h
@@ -29,7 +29,7 @@ func ConfusionMatrix(pred, labels []int, classes int) [][]int {
 // -predict uses this to put your digit's centre of mass on pixel (14, 14),
 // where MNIST put every digit's.
 func CenterOfMass(img []float64, w, h int) (cx, cy float64) {
-	panic(exercise.TODO)
+	panic("exercise: not written yet")
 }
 
 // TopK returns the indexes of the k largest values of probs, largest first:
@@ -37,5 +37,5 @@ func CenterOfMass(img []float64, w, h int) (cx, cy float64) {
 // their order (the lower index first). If k is larger than len(probs),
 // return every index. probs itself must not change.
 func TopK(probs []float64, k int) []int {
-	panic(exercise.TODO)
+	panic("exercise: not written yet")
 }

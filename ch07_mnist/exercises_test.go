@@ -12,21 +12,21 @@ import (
 
 func TestExerciseConfusionMatrix(t *testing.T) {
 	exercise.Attempted(t, "ConfusionMatrix", "ch07_mnist/exercises.go", func() { ConfusionMatrix([]int{0}, []int{0}, 2) })
-	if err := checkConfusionMatrix(ConfusionMatrix); err != nil {
+	if err := exercise.Safely(func() error { return checkConfusionMatrix(ConfusionMatrix) }); err != nil {
 		t.Error(err)
 	}
 }
 
 func TestExerciseCenterOfMass(t *testing.T) {
 	exercise.Attempted(t, "CenterOfMass", "ch07_mnist/exercises.go", func() { CenterOfMass([]float64{1}, 1, 1) })
-	if err := checkCenterOfMass(CenterOfMass); err != nil {
+	if err := exercise.Safely(func() error { return checkCenterOfMass(CenterOfMass) }); err != nil {
 		t.Error(err)
 	}
 }
 
 func TestExerciseTopK(t *testing.T) {
 	exercise.Attempted(t, "TopK", "ch07_mnist/exercises.go", func() { TopK([]float64{1}, 1) })
-	if err := checkTopK(TopK); err != nil {
+	if err := exercise.Safely(func() error { return checkTopK(TopK) }); err != nil {
 		t.Error(err)
 	}
 }
@@ -150,6 +150,28 @@ func TestCheckConfusionMatrixRejectsTransposed(t *testing.T) {
 	if checkConfusionMatrix(transposed) == nil {
 		t.Error("checkConfusionMatrix accepted a matrix with rows and columns swapped")
 	}
+	mistakesOnly := func(pred, labels []int, classes int) [][]int { // leaves the diagonal at 0
+		m := confusionMatrix(pred, labels, classes)
+		for i := range m {
+			m[i][i] = 0
+		}
+		return m
+	}
+	if checkConfusionMatrix(mistakesOnly) == nil {
+		t.Error("checkConfusionMatrix accepted a matrix that counts only the mistakes")
+	}
+	marks := func(pred, labels []int, classes int) [][]int { // m[t][p] = 1 instead of m[t][p]++
+		m := confusionMatrix(pred, labels, classes)
+		for i := range m {
+			for j := range m[i] {
+				m[i][j] = min(m[i][j], 1)
+			}
+		}
+		return m
+	}
+	if checkConfusionMatrix(marks) == nil {
+		t.Error("checkConfusionMatrix accepted a matrix that marks pairs instead of counting them")
+	}
 }
 
 func TestCheckCenterOfMassRejectsWrongAnswers(t *testing.T) {
@@ -173,6 +195,28 @@ func TestCheckCenterOfMassRejectsWrongAnswers(t *testing.T) {
 	}
 	if checkCenterOfMass(swapped) == nil {
 		t.Error("checkCenterOfMass accepted an image read column by column")
+	}
+	unweighted := func(img []float64, w, h int) (float64, float64) { // every inked pixel counts 1
+		b := make([]float64, len(img))
+		for i, v := range img {
+			if v > 0 {
+				b[i] = 1
+			}
+		}
+		return centerOfMass(b, w, h)
+	}
+	if checkCenterOfMass(unweighted) == nil {
+		t.Error("checkCenterOfMass accepted the plain mean position of the inked pixels")
+	}
+	noBlankCase := func(img []float64, w, h int) (float64, float64) { // 0/0 = NaN on a blank image
+		var s, sx, sy float64
+		for i, v := range img {
+			s, sx, sy = s+v, sx+v*float64(i%w), sy+v*float64(i/w)
+		}
+		return sx / s, sy / s
+	}
+	if checkCenterOfMass(noBlankCase) == nil {
+		t.Error("checkCenterOfMass accepted NaN for a blank image")
 	}
 }
 
@@ -201,5 +245,19 @@ func TestCheckTopKRejectsWrongAnswers(t *testing.T) {
 	}
 	if checkTopK(sorting) == nil {
 		t.Error("checkTopK accepted a TopK that sorts its input in place")
+	}
+	smallestFirst := func(probs []float64, k int) []int {
+		idx := topK(probs, len(probs))
+		slices.Reverse(idx)
+		return idx[:min(k, len(idx))]
+	}
+	if checkTopK(smallestFirst) == nil {
+		t.Error("checkTopK accepted the k smallest values")
+	}
+	noLimit := func(probs []float64, k int) []int { // panics when k > len(probs)
+		return topK(probs, len(probs))[:k]
+	}
+	if exercise.Safely(func() error { return checkTopK(noLimit) }) == nil {
+		t.Error("checkTopK accepted a TopK that fails when k is larger than len(probs)")
 	}
 }

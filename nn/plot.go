@@ -40,10 +40,16 @@ type Plot struct {
 	XMin, XMax, YMin, YMax float64
 
 	// Regions, if set, colours the background: Regions(x, y) is a class index
-	// (0, 1, …) or −1 for none, sampled on a RegionGrid×RegionGrid grid. Used
-	// for a classifier's decision regions.
-	Regions    func(x, y float64) int
-	RegionGrid int
+	// (0, 1, …) or −1 for none. Used for a classifier's decision regions,
+	// drawn as polygons that follow its boundaries (plot_regions.go). Each
+	// band of the picture is sampled at RegionGrid+1 points across (60 if
+	// unset) and every change of class is then pinned down by bisection, so
+	// a region narrower than 1/RegionGrid of the width may be missed.
+	// RegionNames, if set, puts a swatch and a name for each class in the
+	// legend: what the shading means.
+	Regions     func(x, y float64) int
+	RegionGrid  int
+	RegionNames []string
 }
 
 // Palette is the colour of series i (and region i, lightened).
@@ -146,27 +152,7 @@ func (p *Plot) SVG(w io.Writer) error {
 		fmt.Fprintf(&b, `<text x="%s" y="22" text-anchor="middle" font-size="15">%s</text>`+"\n", f(left+pw/2), html.EscapeString(p.Title))
 	}
 	if p.Regions != nil {
-		n := p.RegionGrid
-		if n <= 0 {
-			n = 60
-		}
-		cw, ch := pw/float64(n), ph/float64(n)
-		// One rectangle per run of equal cells along a row keeps the file small.
-		for j := 0; j < n; j++ {
-			y := y1 - float64((float64(j)+0.5)/float64(n)*(y1-y0))
-			for i := 0; i < n; {
-				c := p.Regions(x0+float64((float64(i)+0.5)/float64(n)*(x1-x0)), y)
-				run := 1
-				for i+run < n && p.Regions(x0+float64((float64(i+run)+0.5)/float64(n)*(x1-x0)), y) == c {
-					run++
-				}
-				if c >= 0 {
-					fmt.Fprintf(&b, `<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>`+"\n",
-						f(left+float64(float64(i)*cw)), f(top+float64(float64(j)*ch)), f(float64(float64(run)*cw)+0.3), f(ch+0.3), regionPalette[c%len(regionPalette)])
-				}
-				i += run
-			}
-		}
+		p.svgRegions(&b, x0, x1, y0, y1, ph, sx, sy, f)
 	}
 	// Grid, ticks and tick labels.
 	for _, t := range Ticks(x0, x1, 6) {
@@ -232,6 +218,7 @@ func (p *Plot) SVG(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, `<text x="%s" y="%s" dominant-baseline="middle">%s</text>`+"\n", f(lx+26), f(y), html.EscapeString(s.Name))
 	}
+	p.svgRegionLegend(&b, left+pw+14, top, len(p.Series), f)
 	b.WriteString("</svg>\n")
 	_, err := io.WriteString(w, b.String())
 	return err

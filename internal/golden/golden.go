@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -119,23 +120,10 @@ func diff(want, got string) string {
 			gl = g[i]
 		}
 		if wl != gl || i >= len(w) || i >= len(g) {
-			return "first difference at line " + itoa(i+1) + ":\n  want: " + wl + "\n  got:  " + gl
+			return "first difference at line " + strconv.Itoa(i+1) + ":\n  want: " + wl + "\n  got:  " + gl
 		}
 	}
 	return "(no line differs)"
-}
-
-func itoa(n int) string {
-	var b [20]byte
-	i := len(b)
-	for n >= 10 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	i--
-	b[i] = byte('0' + n)
-	return string(b[i:])
 }
 
 // Run calls a chapter's run function with args and returns what it printed,
