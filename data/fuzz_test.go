@@ -27,13 +27,14 @@ func FuzzDecodeIDXImages(f *testing.F) {
 	f.Add(header(magicImages, 1, 0, 1))
 	f.Add([]byte("<html>"))
 	f.Fuzz(func(t *testing.T, input []byte) {
-		images, n, rows, cols, err := DecodeIDXImages(bytes.NewReader(input), "fuzz.idx")
+		s, err := DecodeIDXImages(bytes.NewReader(input), "fuzz.idx")
 		if err != nil {
 			checkFuzzError(t, err, "fuzz.idx: ")
 			return
 		}
-		if n < 0 || rows < 0 || cols < 0 || len(images) != n*rows*cols {
-			t.Fatalf("%d pixels for %d images of %dx%d", len(images), n, rows, cols)
+		n, rows, cols := s.Len(), s.Rows, s.Cols
+		if n < 0 || rows < 0 || cols < 0 || len(s.Images) != n*rows*cols || len(s.Images) > MaxImageBytes {
+			t.Fatalf("%d pixels for %d images of %dx%d", len(s.Images), n, rows, cols)
 		}
 	})
 }

@@ -174,11 +174,12 @@ func refuseWrite(path string, st fs.FileInfo) error {
 	case m.IsDir():
 		return errors.New("is a folder; give a file name")
 	}
-	return fmt.Errorf("is %s, not a regular file, and is never replaced; give the name of a file", kindOf(m))
+	return fmt.Errorf("is %s, not a regular file, and is never replaced; give the name of a file", KindOf(m))
 }
 
-// kindOf names what a file that is not a regular file is.
-func kindOf(m fs.FileMode) string {
+// KindOf names, for a message, what a file that is not a regular file is:
+// "a folder", "a named pipe (FIFO)", "a device"...
+func KindOf(m fs.FileMode) string {
 	switch {
 	case m.IsDir():
 		return "a folder"

@@ -65,9 +65,9 @@ func checkRegular(path string, st fs.FileInfo, limit int64) error {
 	case m.IsDir():
 		return fmt.Errorf("%s: is a folder, not a file", path)
 	case m&(fs.ModeNamedPipe|fs.ModeSocket) != 0:
-		return fmt.Errorf("%s: is %s, not a regular file; copy the data into a file first", path, kindOf(m))
+		return fmt.Errorf("%s: is %s, not a regular file; copy the data into a file first", path, KindOf(m))
 	case !m.IsRegular():
-		return fmt.Errorf("%s: is %s, not a regular file; give the path of a file", path, kindOf(m))
+		return fmt.Errorf("%s: is %s, not a regular file; give the path of a file", path, KindOf(m))
 	case st.Size() > limit:
 		return fmt.Errorf("%s: %s bytes, more than the %s this program reads from such a file; is it the right file?",
 			path, commas(st.Size()), commas(limit))
