@@ -132,7 +132,8 @@ func (d *Downloader) Download(ctx context.Context, dir string, progress io.Write
 		return fmt.Errorf("cannot create folder %s: %v", dir, atomicfile.UnwrapPathError(err))
 	}
 	// Find out now, not after a long download, if we cannot write there.
-	if err := atomicfile.CheckWritable(filepath.Join(dir, files[0].Name)); err != nil {
+	// (What is under each file's own name is looked at file by file.)
+	if err := atomicfile.CheckWritable(filepath.Join(dir, "download")); err != nil {
 		return err
 	}
 	removeLeftovers(dir, files)
@@ -186,7 +187,7 @@ func (d *Downloader) Download(ctx context.Context, dir string, progress io.Write
 			return fmt.Errorf("%s: download failed: %s, and the Go module %s holds no good copy (%v); put the file there yourself",
 				path, mirrorsFailed, module, err)
 		}
-		p.line("%s from the Go module %s: %s bytes, MD5 ok", f.Name, module.Path, format.Thousands(int(f.Size)))
+		p.line("%s from the Go module %s: %s bytes, MD5 ok", f.Name, module.Path, format.Thousands64(f.Size))
 	}
 	return nil
 }
@@ -203,7 +204,7 @@ func (d *Downloader) fromMirrors(ctx context.Context, mirrors []string, path str
 			return nil, interrupted(ctx, path)
 		}
 		if err == nil {
-			p.line("%s from %s: %s bytes, MD5 ok", f.Name, host, format.Thousands(int(n)))
+			p.line("%s from %s: %s bytes, MD5 ok", f.Name, host, format.Thousands64(n))
 			return nil, nil
 		}
 		p.line("%s from %s: failed: %v", f.Name, host, err)
@@ -346,7 +347,7 @@ func (d *Downloader) fetch(ctx context.Context, u, path string, f File, show fun
 	encoded := reencoding(resp)
 	if resp.ContentLength > f.Size {
 		return 0, fmt.Errorf("the mirror announces %s bytes, but the file has %s: this is not the file%s",
-			format.Thousands(int(resp.ContentLength)), format.Thousands(int(f.Size)), encoded)
+			format.Thousands64(resp.ContentLength), format.Thousands64(f.Size), encoded)
 	}
 
 	var got int64
@@ -360,7 +361,7 @@ func (d *Downloader) fetch(ctx context.Context, u, path string, f File, show fun
 			if n > 0 {
 				watchdog.Reset(stall)
 				if got+int64(n) > f.Size {
-					return fmt.Errorf("the mirror sent more than the %s bytes of the file: this is not the file%s", format.Thousands(int(f.Size)), encoded)
+					return fmt.Errorf("the mirror sent more than the %s bytes of the file: this is not the file%s", format.Thousands64(f.Size), encoded)
 				}
 				if _, err := w.Write(buf[:n]); err != nil {
 					return err

@@ -122,8 +122,9 @@ type imagesHeader struct {
 	n, rows, cols int
 }
 
-// size is the number of bytes of n images.
-func (h imagesHeader) size(n int) int { return n * h.rows * h.cols }
+// size is the number of bytes of n images, in 64 bits: a header may
+// announce more than an int holds where it has 32.
+func (h imagesHeader) size(n int) uint64 { return uint64(n) * uint64(h.rows) * uint64(h.cols) }
 
 // what describes the images the header announces, for messages.
 func (h imagesHeader) what() string {
@@ -135,7 +136,7 @@ func (h imagesHeader) what() string {
 // training images are read), for the message.
 func (h imagesHeader) fits(n, budget, used int) error {
 	size := h.size(n)
-	if size <= budget {
+	if size <= uint64(budget) {
 		return nil
 	}
 	images := fmt.Sprintf("%d images", n)
@@ -147,7 +148,7 @@ func (h imagesHeader) fits(n, budget, used int) error {
 		with = fmt.Sprintf("; with the %s bytes of the test images, that is", format.Thousands(used))
 	}
 	return fmt.Errorf("%s: header says %s of %dx%d (%s bytes)%s more than the %s bytes (64 MiB) this program reads for one data set: the header is corrupt (%s), or the data set is too large for this program",
-		h.name, images, h.rows, h.cols, format.Thousands(size), with, format.Thousands(MaxImageBytes), fetchAgain)
+		h.name, images, h.rows, h.cols, format.Thousands64(int64(size)), with, format.Thousands(MaxImageBytes), fetchAgain)
 }
 
 // imagesHeader reads the header of an images file and checks that its
@@ -189,7 +190,7 @@ func (x *idxReader) labelsHeader() (int, error) {
 // is h.n, and then checks that nothing follows). The caller has checked
 // that they fit.
 func (x *idxReader) images(h imagesHeader, n int) (*Set, error) {
-	pixels, err := x.body(h.size(n), h.size(h.n), h.what())
+	pixels, err := x.body(int(h.size(n)), n == h.n, h.what())
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +199,7 @@ func (x *idxReader) images(h imagesHeader, n int) (*Set, error) {
 
 // labels reads the first n of the total labels the header announces.
 func (x *idxReader) labels(n, total int) ([]byte, error) {
-	return x.body(n, total, fmt.Sprintf("%d labels", total))
+	return x.body(n, n == total, fmt.Sprintf("%d labels", total))
 }
 
 // idxReader reads one IDX file, remembering its name for error messages
@@ -277,13 +278,13 @@ func (x *idxReader) header(magic uint32, ndims int) ([]uint64, error) {
 	return dims, nil
 }
 
-// body reads the first size bytes of the total the header announces
-// (described by what, for messages); when it reads them all, it also checks
-// that nothing follows. It never trusts the header enough to allocate
+// body reads size bytes of the data the header announces (described by
+// what, for messages): all of it when whole is true, and then it also checks
+// that nothing follows; otherwise only its first part. It never trusts the header enough to allocate
 // everything up front: the buffer grows as data actually arrives, doubling
 // from 64 KiB, so a header that lies about the size costs nothing before it
 // is caught, and memory stays within three times what has arrived.
-func (x *idxReader) body(size, total int, what string) ([]byte, error) {
+func (x *idxReader) body(size int, whole bool, what string) ([]byte, error) {
 	buf := make([]byte, 0, min(size, 64<<10))
 	for len(buf) < size {
 		if len(buf) == cap(buf) {
@@ -300,7 +301,7 @@ func (x *idxReader) body(size, total int, what string) ([]byte, error) {
 			return nil, fmt.Errorf("%s: truncated: header says %s but the file holds only %d after the header; %s", x.name, what, len(buf), fetchAgain)
 		}
 	}
-	if size < total {
+	if !whole {
 		return buf, nil // only the first part was asked for
 	}
 	// Try to read one byte more: there should be none. For a gzipped file

@@ -92,11 +92,16 @@ func WriteBytes(path string, b []byte) error {
 	})
 }
 
-// CheckWritable reports, before any long work starts, whether a file could be
-// created in path's directory: it creates and removes a temporary file there.
-// The error wraps the reason (errors.Is finds fs.ErrNotExist,
-// fs.ErrPermission, syscall.ENOTDIR…).
+// CheckWritable reports, before any long work starts, whether Write could
+// create path: path must be absent or a regular file (see Write), and a file
+// must be creatable in its directory, which CheckWritable finds out by
+// creating and removing a temporary file there. The error wraps the reason
+// (errors.Is finds fs.ErrNotExist, fs.ErrPermission, syscall.ENOTDIR…).
+// CheckTarget makes the same checks with messages that say what to do.
 func CheckWritable(path string) error {
+	if st, err := os.Lstat(path); err == nil && !st.Mode().IsRegular() {
+		return fmt.Errorf("cannot write %s: %w", path, refuseWrite(path, st))
+	}
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".check-*")
 	if err != nil {

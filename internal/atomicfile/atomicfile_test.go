@@ -114,6 +114,10 @@ func TestWriteRefusesSpecialTargets(t *testing.T) {
 		if err == nil || err.Error() != c.want {
 			t.Errorf("Write(%s):\n got %v\nwant %s", c.path, err, c.want)
 		}
+		// CheckWritable, called before the work, says the same.
+		if err := CheckWritable(c.path); err == nil || err.Error() != c.want {
+			t.Errorf("CheckWritable(%s):\n got %v\nwant %s", c.path, err, c.want)
+		}
 	}
 	if after := entries(t, dir); after != before {
 		t.Errorf("the folder changed: %s, then %s", before, after)

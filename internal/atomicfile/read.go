@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"strconv"
 
 	"nnfromscratch/internal/format"
 )
@@ -121,9 +120,4 @@ func (e *TooLargeError) Error() string {
 }
 
 // commas writes n with a comma between groups of three digits.
-func commas(n int64) string {
-	if int64(int(n)) != n { // only where int has 32 bits
-		return strconv.FormatInt(n, 10)
-	}
-	return format.Thousands(int(n))
-}
+func commas(n int64) string { return format.Thousands64(n) }

@@ -38,3 +38,21 @@ func TestThousands(t *testing.T) {
 		}
 	}
 }
+
+func TestThousands64(t *testing.T) {
+	for _, c := range []struct {
+		n    int64
+		want string
+	}{
+		{0, "0"},
+		{9_912_422, "9,912,422"},
+		{-1_000, "-1,000"},
+		{330_000_000_000, "330,000,000,000"},
+		{math.MaxInt64, "9,223,372,036,854,775,807"},
+		{math.MinInt64, "-9,223,372,036,854,775,808"},
+	} {
+		if got := Thousands64(c.n); got != c.want {
+			t.Errorf("Thousands64(%d) = %q, want %q", c.n, got, c.want)
+		}
+	}
+}
