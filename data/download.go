@@ -181,8 +181,11 @@ func (d *Downloader) Download(ctx context.Context, dir string, progress io.Write
 		if err := copyFromModule(module, fromModule, path, f); err != nil {
 			p.line("%s from the Go module %s: failed: %v", f.Name, module.Path, err)
 			mirrorsFailed := "the mirrors failed for an earlier file"
-			if len(failures) > 0 {
+			switch {
+			case len(failures) > 0:
 				mirrorsFailed = "every mirror failed (" + strings.Join(failures, "; ") + ")"
+			case len(mirrors) == 0:
+				mirrorsFailed = "there is no mirror to try"
 			}
 			return fmt.Errorf("%s: download failed: %s, and the Go module %s holds no good copy (%v); put the file there yourself",
 				path, mirrorsFailed, module, err)

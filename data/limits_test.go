@@ -182,8 +182,8 @@ func TestLoadSpecialFiles(t *testing.T) {
 // A CSV file may hold at most MaxImageBytes of pixels. The rows are made
 // as they are read, so the test holds only what the reader keeps.
 func TestCSVRowCap(t *testing.T) {
-	if testing.Short() {
-		t.Skip("reads 134 MB of CSV")
+	if testing.Short() || raceEnabled {
+		t.Skip("reads 134 MB of CSV (a second, and far longer under -race)")
 	}
 	row := "7" + strings.Repeat(",0", 784) + "\n"
 	r := io.MultiReader(strings.NewReader(csvHeader()), &repeated{s: row, n: maxCSVRows + 1})
