@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -18,19 +17,29 @@ import (
 // temporary folder.
 var fetch = struct {
 	dir      string
-	mirrors  []string // nil: data.Mirrors
+	mirrors  []string     // nil: data.Mirrors
+	client   *http.Client // nil: the default client
 	progress io.Writer
-}{data.DefaultDir, nil, os.Stderr}
+}{data.DefaultDir, nil, nil, os.Stderr}
+
+// mirrorOverride, when set at link time, replaces the mirrors: .ci/full-mnist
+// builds the program with -ldflags "-X main.mirrorOverride=URL" pointing at
+// an address that answers nothing, to try the download through the go
+// command as a learner whose mirrors are out of reach would.
+var mirrorOverride string
 
 // download fetches the full MNIST into fetch.dir. Ctrl-C (ctx cancelled)
 // breaks off the transfer under way; data.Downloader then removes the
 // unfinished file, so nothing half-downloaded is ever used.
 func download(ctx context.Context) error {
-	d := &data.Downloader{
-		Client:  &http.Client{Transport: cancelWith{ctx, http.DefaultTransport}},
-		Mirrors: fetch.mirrors,
+	d := &data.Downloader{Client: fetch.client, Mirrors: fetch.mirrors}
+	if mirrorOverride != "" {
+		d.Mirrors = []string{mirrorOverride}
 	}
-	err := d.Download(fetch.dir, fetch.progress)
+	if f, ok := fetch.progress.(*os.File); ok {
+		d.Live = isTerminal(f) // a terminal: count the bytes as they come
+	}
+	err := d.Download(ctx, fetch.dir, fetch.progress)
 	switch {
 	case err != nil && ctx.Err() != nil:
 		return fmt.Errorf("%w (Ctrl-C) during -download: the unfinished file was deleted and the files already complete in %s were kept; run -download again to fetch the rest",
@@ -39,39 +48,4 @@ func download(ctx context.Context) error {
 		return fmt.Errorf("-download: %v", err)
 	}
 	return nil
-}
-
-// cancelWith is an http.RoundTripper whose requests end when ctx ends,
-// besides their own context (the downloader's watchdog).
-type cancelWith struct {
-	ctx  context.Context
-	next http.RoundTripper
-}
-
-func (c cancelWith) RoundTrip(req *http.Request) (*http.Response, error) {
-	if err := c.ctx.Err(); err != nil {
-		return nil, errors.New("interrupted")
-	}
-	reqCtx, cancel := context.WithCancel(req.Context())
-	stop := context.AfterFunc(c.ctx, cancel)
-	resp, err := c.next.RoundTrip(req.WithContext(reqCtx))
-	if err != nil {
-		stop()
-		cancel()
-		return nil, err
-	}
-	resp.Body = &releaseOnClose{ReadCloser: resp.Body, release: func() { stop(); cancel() }}
-	return resp, nil
-}
-
-// releaseOnClose frees the request's context when its body is closed.
-type releaseOnClose struct {
-	io.ReadCloser
-	release func()
-}
-
-func (r *releaseOnClose) Close() error {
-	err := r.ReadCloser.Close()
-	r.release()
-	return err
 }

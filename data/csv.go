@@ -8,6 +8,9 @@ import (
 	"io"
 	"math"
 	"strconv"
+
+	"nnfromscratch/internal/atomicfile"
+	"nnfromscratch/internal/format"
 )
 
 // The CSV layout is the one of Kaggle's "Digit Recognizer" train.csv:
@@ -35,9 +38,14 @@ const (
 // 785*4 = 3,140 bytes; anything far longer is not this kind of file.
 const maxCSVLine = 1 << 20
 
+// maxCSVRows is the most images a CSV file may hold: MaxImageBytes of
+// pixels, 85,598 images of 28x28 (Kaggle's train.csv has 42,000, the full
+// MNIST as CSV 60,000 + 10,000 in two files).
+const maxCSVRows = MaxImageBytes / csvPixels
+
 // ReadCSV reads a CSV file in the Kaggle layout described above.
 func ReadCSV(path string) (*Set, error) {
-	f, err := open(path)
+	f, err := atomicfile.OpenRegular(path, maxFileBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -77,6 +85,10 @@ func DecodeCSV(r io.Reader, name string) (*Set, error) {
 				return nil, fmt.Errorf("%s line %d: %v", name, line, err)
 			}
 			continue
+		}
+		if s.Len() == maxCSVRows {
+			return nil, fmt.Errorf("%s line %d: more than %s images (64 MiB of pixels), the most this program reads for one data set; use a file with fewer rows",
+				name, line, format.Thousands(maxCSVRows))
 		}
 		if err := appendRow(s, fields, first); err != nil {
 			return nil, fmt.Errorf("%s line %d: %v", name, line, err)

@@ -2,12 +2,15 @@ package data
 
 import (
 	"bytes"
+	"context"
 	"crypto/md5"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -26,7 +29,10 @@ func testFiles() []File {
 		s := md5.Sum(b)
 		return hex.EncodeToString(s[:])
 	}
-	return []File{{"a-images.gz", sum(payloadA)}, {"b-labels.gz", sum(payloadB)}}
+	return []File{
+		{"a-images.gz", sum(payloadA), int64(len(payloadA))},
+		{"b-labels.gz", sum(payloadB), int64(len(payloadB))},
+	}
 }
 
 // mirror is a test server. serve decides how to answer a request for a
@@ -58,8 +64,12 @@ func good(w http.ResponseWriter, r *http.Request, name string) {
 	}
 }
 
-func downloader(mirrors ...*mirror) *Downloader {
-	d := &Downloader{Files: testFiles(), Stall: 5 * time.Second}
+// downloader returns a Downloader of the test files from the given mirrors.
+// Its third route finds no go command unless the test puts one on PATH
+// (see fakeGo): a test never runs the real one.
+func downloader(t *testing.T, mirrors ...*mirror) *Downloader {
+	t.Setenv("PATH", t.TempDir())
+	d := &Downloader{Files: testFiles(), Stall: 5 * time.Second, Mirrors: []string{}}
 	for _, m := range mirrors {
 		d.Mirrors = append(d.Mirrors, m.URL+"/mnist/")
 	}
@@ -87,7 +97,7 @@ func TestDownload(t *testing.T) {
 	m := newMirror(t, good)
 	dir := filepath.Join(t.TempDir(), "new", "mnist") // created by Download
 	var progress bytes.Buffer
-	if err := downloader(m).Download(dir, &progress); err != nil {
+	if err := downloader(t, m).Download(context.Background(), dir, &progress); err != nil {
 		t.Fatal(err)
 	}
 	wantFiles(t, dir, "a-images.gz", "b-labels.gz")
@@ -113,7 +123,7 @@ func TestDownload(t *testing.T) {
 	// A second run finds both files and asks for nothing.
 	before := m.requests.Load()
 	progress.Reset()
-	if err := downloader(m).Download(dir, &progress); err != nil {
+	if err := downloader(t, m).Download(context.Background(), dir, &progress); err != nil {
 		t.Fatal(err)
 	}
 	if n := m.requests.Load() - before; n != 0 {
@@ -129,7 +139,7 @@ func TestDownloadFallsBackToSecondMirror(t *testing.T) {
 	working := newMirror(t, good)
 	dir := t.TempDir()
 	var progress bytes.Buffer
-	if err := downloader(broken, working).Download(dir, &progress); err != nil {
+	if err := downloader(t, broken, working).Download(context.Background(), dir, &progress); err != nil {
 		t.Fatal(err)
 	}
 	wantFiles(t, dir, "a-images.gz", "b-labels.gz")
@@ -151,7 +161,7 @@ func TestDownloadRejectsWrongContent(t *testing.T) {
 		w.Write(bytes.Repeat([]byte{7}, 1000))
 	}
 	dir := t.TempDir()
-	err := downloader(newMirror(t, page), newMirror(t, garbage)).Download(dir, nil)
+	err := downloader(t, newMirror(t, page), newMirror(t, garbage)).Download(context.Background(), dir, nil)
 	wantError(t, err, filepath.Join(dir, "a-images.gz")+": download failed on every mirror",
 		"wrong MD5", "the server sent an HTML page", "check your network connection")
 	wantFiles(t, dir) // nothing at all: no final file, no temporary one
@@ -160,8 +170,8 @@ func TestDownloadRejectsWrongContent(t *testing.T) {
 func TestDownloadTruncated(t *testing.T) {
 	// The server promises the whole file but stops halfway.
 	promiseMore := func(w http.ResponseWriter, r *http.Request, name string) {
-		w.Header().Set("Content-Length", "1000")
-		w.Write(payloadA[:500])
+		w.Header().Set("Content-Length", strconv.Itoa(len(payloadA)))
+		w.Write(payloadA[:200])
 	}
 	// No length announced: the connection just drops in the middle.
 	dropConnection := func(w http.ResponseWriter, r *http.Request, name string) {
@@ -177,13 +187,13 @@ func TestDownloadTruncated(t *testing.T) {
 		serve func(http.ResponseWriter, *http.Request, string)
 		want  string
 	}{
-		{"short body", promiseMore, "the connection closed after 500 of 1000 bytes"},
+		{"short body", promiseMore, fmt.Sprintf("the connection closed after 200 of %d bytes", len(payloadA))},
 		{"dropped connection", dropConnection, "127.0.0.1:"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
 			var progress bytes.Buffer
-			err := downloader(newMirror(t, c.serve)).Download(dir, &progress)
+			err := downloader(t, newMirror(t, c.serve)).Download(context.Background(), dir, &progress)
 			wantError(t, err, filepath.Join(dir, "a-images.gz")+": download failed on every mirror", c.want)
 			wantFiles(t, dir)
 			if !strings.Contains(progress.String(), "a-images.gz from 127.0.0.1") || !strings.Contains(progress.String(), "failed") {
@@ -197,16 +207,16 @@ func TestDownloadTruncated(t *testing.T) {
 // name nor a temporary one, and the next run fetches the file afresh.
 func TestDownloadFailureLeavesNothingThenRefetches(t *testing.T) {
 	cut := newMirror(t, func(w http.ResponseWriter, r *http.Request, name string) {
-		w.Header().Set("Content-Length", "1000")
+		w.Header().Set("Content-Length", strconv.Itoa(len(payloadA)))
 		w.Write(payloadA[:100])
 	})
 	dir := t.TempDir()
-	err := downloader(cut).Download(dir, nil)
-	wantError(t, err, "the connection closed after 100 of 1000 bytes")
+	err := downloader(t, cut).Download(context.Background(), dir, nil)
+	wantError(t, err, fmt.Sprintf("the connection closed after 100 of %d bytes", len(payloadA)))
 	wantFiles(t, dir)
 
 	m := newMirror(t, good)
-	if err := downloader(m).Download(dir, nil); err != nil {
+	if err := downloader(t, m).Download(context.Background(), dir, nil); err != nil {
 		t.Fatal(err)
 	}
 	wantFiles(t, dir, "a-images.gz", "b-labels.gz")
@@ -225,7 +235,7 @@ func TestDownloadRemovesLeftovers(t *testing.T) {
 	writeFile(t, filepath.Join(dir, ".a-images.gz.tmp-123456"), []byte("half a file"))
 	writeFile(t, filepath.Join(dir, ".b-labels.gz.tmp-7"), nil)
 	writeFile(t, filepath.Join(dir, "notes.txt"), []byte("mine"))
-	if err := downloader(newMirror(t, good)).Download(dir, nil); err != nil {
+	if err := downloader(t, newMirror(t, good)).Download(context.Background(), dir, nil); err != nil {
 		t.Fatal(err)
 	}
 	wantFiles(t, dir, "a-images.gz", "b-labels.gz", "notes.txt")
@@ -238,10 +248,10 @@ func TestDownloadStall(t *testing.T) {
 		case <-time.After(5 * time.Second):
 		}
 	}
-	d := downloader(newMirror(t, silent))
+	d := downloader(t, newMirror(t, silent))
 	d.Stall = 50 * time.Millisecond
 	dir := t.TempDir()
-	err := d.Download(dir, nil)
+	err := d.Download(context.Background(), dir, nil)
 	wantError(t, err, "no answer within 50ms")
 	wantFiles(t, dir)
 }
@@ -251,13 +261,13 @@ func TestDownloadReplacesWrongFile(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "a-images.gz"), []byte("half a file"))
 	var progress bytes.Buffer
-	if err := downloader(m).Download(dir, &progress); err != nil {
+	if err := downloader(t, m).Download(context.Background(), dir, &progress); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := os.ReadFile(filepath.Join(dir, "a-images.gz")); !bytes.Equal(got, payloadA) {
 		t.Error("the damaged file was not replaced")
 	}
-	if !strings.Contains(progress.String(), "present but its MD5 is wrong; fetching it again") {
+	if !strings.Contains(progress.String(), "present but its size or MD5 is wrong; fetching it again") {
 		t.Errorf("progress does not say the file is refetched:\n%s", progress.String())
 	}
 	if m.requests.Load() != 2 {
@@ -268,13 +278,13 @@ func TestDownloadReplacesWrongFile(t *testing.T) {
 func TestDownloadUnwritableFolder(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "a-file")
 	writeFile(t, file, nil)
-	err := downloader(newMirror(t, good)).Download(filepath.Join(file, "sub"), nil)
+	err := downloader(t, newMirror(t, good)).Download(context.Background(), filepath.Join(file, "sub"), nil)
 	wantError(t, err, "cannot create folder "+filepath.Join(file, "sub"))
 }
 
 func TestProgressOnTerminal(t *testing.T) {
 	var b bytes.Buffer
-	p := &printer{w: &b, tty: true}
+	p := &printer{w: &b, live: true}
 	p.update("%s", "file: 1.0 of 2.0 MB (50%)")
 	p.line("%s", "file: done")
 	want := "\rfile: 1.0 of 2.0 MB (50%)\rfile: done" + strings.Repeat(" ", 15) + "\n"

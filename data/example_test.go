@@ -33,3 +33,16 @@ func ExampleLoad() {
 	// MNIST sample bundled with the repo (10,000 real digits: 8,000 train / 2,000 held out)
 	// sample 8000 2000 10
 }
+
+func ExampleLoader() {
+	// Keep the first 500 training and 100 test images: from a folder of
+	// IDX files, only those are read.
+	d, err := data.Loader{TrainLimit: 500, TestLimit: 100}.Load("sample")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(d.Train.Len(), "of", d.TrainTotal, "training images,", d.Test.Len(), "of", d.TestTotal, "test images")
+	// Output:
+	// 500 of 8000 training images, 100 of 2000 test images
+}

@@ -7,8 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
+
+	"nnfromscratch/internal/atomicfile"
+	"nnfromscratch/internal/format"
 )
 
 // The IDX format, in which the MNIST database is published, is a short
@@ -28,21 +29,38 @@ const (
 	magicLabels = 2049
 )
 
-// maxIDXBytes is the largest amount of data we accept. The full MNIST
-// training images are 47,040,000 bytes; a header announcing more than 2 GiB
-// is corrupt, and checking it stops us from even trying to read that much.
-const maxIDXBytes = 1<<31 - 1
+// MaxImageBytes is the most pixel bytes this package reads for one data set:
+// one IDX images file, one CSV file, or the training and test images of a
+// folder together. It is 64 MiB (67,108,864 bytes); the full MNIST holds
+// 54,880,000 (47,040,000 to train, 7,840,000 to test), Fashion-MNIST as
+// many. Every size a file claims is checked against it before anything is
+// allocated, so a damaged or hostile file (a header announcing 640,000
+// images, a small gzip file that would decompress to gigabytes) is refused
+// at once. It also bounds what a program derives from the bytes: as float64
+// numbers, ready for a network, they take 8 times as much, 512 MiB at most.
+// A larger data set can still be used in part: see Loader.
+const MaxImageBytes = 64 << 20
+
+// maxFileBytes is the largest file the readers open, 1 GiB: far more than
+// any file they accept can need (a gzipped or CSV file holding
+// MaxImageBytes of pixels), so that a huge file of something else is
+// refused rather than read to its end.
+const maxFileBytes = 1 << 30
+
+// maxCount is the largest number of images or labels a header may claim:
+// anything more does not fit an int on every platform.
+const maxCount = 1<<31 - 1
 
 // fetchAgain ends the message about a damaged file: what to do about it.
 const fetchAgain = "download or copy it again"
 
 // ReadIDXImages reads an IDX images file (magic number 2051), gzipped or not.
-// It returns all pixels, image after image, with the number of images and the
-// size of each.
-func ReadIDXImages(path string) (images []byte, n, rows, cols int, err error) {
-	f, err := open(path)
+// The Set it returns holds the images without labels (Labels is nil): see
+// ReadIDXLabels, or Load, which reads both and checks that they match.
+func ReadIDXImages(path string) (*Set, error) {
+	f, err := atomicfile.OpenRegular(path, maxFileBytes)
 	if err != nil {
-		return nil, 0, 0, 0, err
+		return nil, err
 	}
 	defer f.Close()
 	return DecodeIDXImages(f, path)
@@ -50,7 +68,7 @@ func ReadIDXImages(path string) (images []byte, n, rows, cols int, err error) {
 
 // ReadIDXLabels reads an IDX labels file (magic number 2049), gzipped or not.
 func ReadIDXLabels(path string) (labels []byte, err error) {
-	f, err := open(path)
+	f, err := atomicfile.OpenRegular(path, maxFileBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -60,53 +78,128 @@ func ReadIDXLabels(path string) (labels []byte, err error) {
 
 // DecodeIDXImages reads an IDX images file from r. The data may be gzipped:
 // that is detected from the first two bytes (0x1f 0x8b), not from a file
-// name. name is only used in error messages.
-func DecodeIDXImages(r io.Reader, name string) (images []byte, n, rows, cols int, err error) {
+// name. name is only used in error messages. The images may hold at most
+// MaxImageBytes bytes, and the data must be exactly as long as the header
+// says. The Set has no labels (Labels is nil).
+func DecodeIDXImages(r io.Reader, name string) (*Set, error) {
 	x, err := newIDXReader(r, name)
 	if err != nil {
-		return nil, 0, 0, 0, err
+		return nil, err
 	}
-	dims, err := x.header(magicImages, 3)
+	h, err := x.imagesHeader()
 	if err != nil {
-		return nil, 0, 0, 0, err
+		return nil, err
 	}
-	n, rows, cols = int(dims[0]), int(dims[1]), int(dims[2])
-	if (rows == 0 || cols == 0) && n > 0 {
-		return nil, 0, 0, 0, fmt.Errorf("%s: header says %d images of %dx%d pixels: an image needs at least one pixel", name, n, rows, cols)
+	if err := h.fits(h.n, MaxImageBytes, 0); err != nil {
+		return nil, err
 	}
-	// Multiply in steps, each checked, so that a corrupt header with huge
-	// numbers cannot overflow: every dimension is below 2^32, so rows*cols
-	// fits in 64 bits, and it is checked before multiplying by n.
-	perImage := dims[1] * dims[2]
-	if perImage > maxIDXBytes || (perImage > 0 && dims[0] > maxIDXBytes/perImage) {
-		return nil, 0, 0, 0, fmt.Errorf("%s: corrupt header: it says %d images of %dx%d pixels, more than 2 GiB", name, dims[0], dims[1], dims[2])
-	}
-	size := int(dims[0] * perImage)
-	what := fmt.Sprintf("%d images of %dx%d (%d bytes)", n, rows, cols, size)
-	images, err = x.body(size, what)
-	if err != nil {
-		return nil, 0, 0, 0, err
-	}
-	return images, n, rows, cols, nil
+	return x.images(h, h.n)
 }
 
 // DecodeIDXLabels reads an IDX labels file from r, gzipped or not (see
-// DecodeIDXImages). It returns the labels as they are stored; checking that
-// they fit the number of classes is left to the caller.
+// DecodeIDXImages), of at most MaxImageBytes labels. It returns the labels
+// as they are stored; checking that they fit the number of classes is left
+// to the caller.
 func DecodeIDXLabels(r io.Reader, name string) ([]byte, error) {
 	x, err := newIDXReader(r, name)
 	if err != nil {
 		return nil, err
 	}
-	dims, err := x.header(magicLabels, 1)
+	n, err := x.labelsHeader()
 	if err != nil {
 		return nil, err
 	}
-	if dims[0] > maxIDXBytes {
-		return nil, fmt.Errorf("%s: corrupt header: it says %d labels, more than 2 GiB", name, dims[0])
+	if n > MaxImageBytes {
+		return nil, fmt.Errorf("%s: header says %d labels, more than the %s this program reads for one data set: the header is corrupt (%s), or the data set is too large for this program",
+			name, n, format.Thousands(MaxImageBytes), fetchAgain)
 	}
-	n := int(dims[0])
-	return x.body(n, fmt.Sprintf("%d labels", n))
+	return x.labels(n, n)
+}
+
+// imagesHeader is what the header of an images file says.
+type imagesHeader struct {
+	name          string
+	n, rows, cols int
+}
+
+// size is the number of bytes of n images, in 64 bits: a header may
+// announce more than an int holds where it has 32.
+func (h imagesHeader) size(n int) uint64 { return uint64(n) * uint64(h.rows) * uint64(h.cols) }
+
+// what describes the images the header announces, for messages.
+func (h imagesHeader) what() string {
+	return fmt.Sprintf("%d images of %dx%d (%d bytes)", h.n, h.rows, h.cols, h.size(h.n))
+}
+
+// fits checks that the first n images fit in budget bytes. used is what
+// other files of the same data set already took (the test images, when the
+// training images are read), for the message.
+func (h imagesHeader) fits(n, budget, used int) error {
+	size := h.size(n)
+	if size <= uint64(budget) {
+		return nil
+	}
+	images := fmt.Sprintf("%d images", n)
+	if n < h.n {
+		images = fmt.Sprintf("the first %d of its %d images", n, h.n)
+	}
+	with := ","
+	if used > 0 {
+		with = fmt.Sprintf("; with the %s bytes of the test images, that is", format.Thousands(used))
+	}
+	return fmt.Errorf("%s: header says %s of %dx%d (%s bytes)%s more than the %s bytes (64 MiB) this program reads for one data set: the header is corrupt (%s), or the data set is too large for this program",
+		h.name, images, h.rows, h.cols, format.Thousands64(int64(size)), with, format.Thousands(MaxImageBytes), fetchAgain)
+}
+
+// imagesHeader reads the header of an images file and checks that its
+// numbers make sense, before anything is allocated for the data.
+func (x *idxReader) imagesHeader() (imagesHeader, error) {
+	dims, err := x.header(magicImages, 3)
+	if err != nil {
+		return imagesHeader{}, err
+	}
+	n, rows, cols := dims[0], dims[1], dims[2]
+	if (rows == 0 || cols == 0) && n > 0 {
+		return imagesHeader{}, fmt.Errorf("%s: header says %d images of %dx%d pixels: an image needs at least one pixel", x.name, n, rows, cols)
+	}
+	// Every dimension is below 2^32, so rows*cols fits in 64 bits; once it
+	// is known to be at most MaxImageBytes, so does n*rows*cols.
+	if perImage := rows * cols; perImage > MaxImageBytes {
+		return imagesHeader{}, fmt.Errorf("%s: header says images of %dx%d pixels, %d bytes each, more than the %s bytes (64 MiB) this program reads for a whole data set: the header is corrupt; %s",
+			x.name, rows, cols, perImage, format.Thousands(MaxImageBytes), fetchAgain)
+	}
+	if n > maxCount {
+		return imagesHeader{}, fmt.Errorf("%s: header says %d images, more than any data set this program can read: the header is corrupt; %s", x.name, n, fetchAgain)
+	}
+	return imagesHeader{name: x.name, n: int(n), rows: int(rows), cols: int(cols)}, nil
+}
+
+// labelsHeader reads the header of a labels file: the number of labels.
+func (x *idxReader) labelsHeader() (int, error) {
+	dims, err := x.header(magicLabels, 1)
+	if err != nil {
+		return 0, err
+	}
+	if dims[0] > maxCount {
+		return 0, fmt.Errorf("%s: header says %d labels, more than any data set this program can read: the header is corrupt; %s", x.name, dims[0], fetchAgain)
+	}
+	return int(dims[0]), nil
+}
+
+// images reads the first n of the images h announces (all of them when n
+// is h.n, and then checks that nothing follows). The caller has checked
+// that they fit.
+func (x *idxReader) images(h imagesHeader, n int) (*Set, error) {
+	pixels, err := x.body(int(h.size(n)), n == h.n, h.what())
+	if err != nil {
+		return nil, err
+	}
+	return &Set{Images: pixels, Rows: h.rows, Cols: h.cols}, nil
+}
+
+// labels reads the first n of the total labels the header announces.
+func (x *idxReader) labels(n, total int) ([]byte, error) {
+	return x.body(n, n == total, fmt.Sprintf("%d labels", total))
 }
 
 // idxReader reads one IDX file, remembering its name for error messages
@@ -185,11 +278,13 @@ func (x *idxReader) header(magic uint32, ndims int) ([]uint64, error) {
 	return dims, nil
 }
 
-// body reads exactly size bytes of data and checks that nothing follows.
-// It never trusts the header enough to allocate everything up front: the
-// buffer grows as data actually arrives, so a header that lies about the
-// size costs nothing before it is caught.
-func (x *idxReader) body(size int, what string) ([]byte, error) {
+// body reads size bytes of the data the header announces (described by
+// what, for messages): all of it when whole is true, and then it also checks
+// that nothing follows; otherwise only its first part. It never trusts the header enough to allocate
+// everything up front: the buffer grows as data actually arrives, doubling
+// from 64 KiB, so a header that lies about the size costs nothing before it
+// is caught, and memory stays within three times what has arrived.
+func (x *idxReader) body(size int, whole bool, what string) ([]byte, error) {
 	buf := make([]byte, 0, min(size, 64<<10))
 	for len(buf) < size {
 		if len(buf) == cap(buf) {
@@ -205,6 +300,9 @@ func (x *idxReader) body(size int, what string) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: truncated: header says %s but the file holds only %d after the header; %s", x.name, what, len(buf), fetchAgain)
 		}
+	}
+	if !whole {
+		return buf, nil // only the first part was asked for
 	}
 	// Try to read one byte more: there should be none. For a gzipped file
 	// this also makes the gzip reader check the stream's CRC-32 checksum.
@@ -259,20 +357,4 @@ func printable(b []byte) bool {
 		}
 	}
 	return len(b) > 0
-}
-
-// open opens path for reading, with an error that names the file once.
-func open(path string) (*os.File, error) {
-	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrPermission) {
-		return nil, fmt.Errorf("%s: permission denied; make the file readable (chmod a+r) or copy it somewhere you can read", path)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, unwrapPath(err))
-	}
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		f.Close()
-		return nil, fmt.Errorf("%s: is a folder, not a file", path)
-	}
-	return f, nil
 }

@@ -24,14 +24,14 @@ func TestIDXRoundTrip(t *testing.T) {
 			writeFile(t, imgPath, c.images)
 			writeFile(t, lblPath, c.labels)
 
-			images, n, rows, cols, err := ReadIDXImages(imgPath)
+			s, err := ReadIDXImages(imgPath)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if n != 3 || rows != 4 || cols != 5 {
-				t.Errorf("got %d images of %dx%d, want 3 of 4x5", n, rows, cols)
+			if s.Len() != 3 || s.Rows != 4 || s.Cols != 5 || s.Labels != nil {
+				t.Errorf("got %d images of %dx%d (labels %v), want 3 of 4x5 and no labels", s.Len(), s.Rows, s.Cols, s.Labels)
 			}
-			if !bytes.Equal(images, raw[16:]) {
+			if !bytes.Equal(s.Images, raw[16:]) {
 				t.Errorf("pixels differ from those written")
 			}
 			got, err := ReadIDXLabels(lblPath)
@@ -69,12 +69,14 @@ func TestIDXImagesErrors(t *testing.T) {
 		{"bad gzip data", append(append([]byte(nil), gz[:10]...), bytes.Repeat([]byte{0xff}, 40)...), []string{"corrupt gzip stream"}},
 		{"gzip cut short", gz[:len(gz)/2], []string{"corrupt gzip stream", "cut short"}},
 		{"gzip bad checksum", badCRC, []string{"corrupt gzip stream", "checksum"}},
-		{"huge dimensions", header(magicImages, 0xffffffff, 0xffffffff, 0xffffffff), []string{"corrupt header", "more than 2 GiB"}},
-		{"huge count", header(magicImages, 0xffffffff, 28, 28), []string{"corrupt header", "4294967295 images of 28x28"}},
+		{"huge dimensions", header(magicImages, 0xffffffff, 0xffffffff, 0xffffffff), []string{"header says images of 4294967295x4294967295 pixels, 18446744065119617025 bytes each, more than the 67,108,864 bytes (64 MiB) this program reads for a whole data set: the header is corrupt"}},
+		{"huge count", header(magicImages, 0xffffffff, 28, 28), []string{"header says 4294967295 images, more than any data set this program can read: the header is corrupt"}},
+		{"over the cap", header(magicImages, 640_000, 28, 28), []string{"header says 640000 images of 28x28 (501,760,000 bytes), more than the 67,108,864 bytes (64 MiB) this program reads for one data set: the header is corrupt (download or copy it again), or the data set is too large for this program"}},
+		{"one image over the cap", header(magicImages, 1, 8193, 8193), []string{"header says images of 8193x8193 pixels, 67125249 bytes each, more than the 67,108,864 bytes (64 MiB)"}},
 		{"zero-size images", header(magicImages, 5, 0, 28), []string{"5 images of 0x28 pixels"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, _, _, _, err := DecodeIDXImages(bytes.NewReader(c.input), "dir/x-images.gz")
+			_, err := DecodeIDXImages(bytes.NewReader(c.input), "dir/x-images.gz")
 			wantError(t, err, append([]string{"dir/x-images.gz: "}, c.want...)...)
 		})
 	}
@@ -91,7 +93,8 @@ func TestIDXLabelsErrors(t *testing.T) {
 		{"truncated header", good[:6], []string{"truncated header: 6 of 8 bytes"}},
 		{"truncated data", good[:10], []string{"truncated: header says 4 labels but the file holds only 2 after the header"}},
 		{"images file", idxImages(1, 2, 2), []string{"not an IDX label file (magic 2051, want 2049)", "images file"}},
-		{"huge count", header(magicLabels, 0xffffffff), []string{"more than 2 GiB"}},
+		{"huge count", header(magicLabels, 0xffffffff), []string{"header says 4294967295 labels, more than any data set this program can read: the header is corrupt"}},
+		{"over the cap", header(magicLabels, MaxImageBytes+1), []string{"header says 67108865 labels, more than the 67,108,864 this program reads for one data set"}},
 		{"bad gzip", []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3}, []string{"corrupt gzip stream"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -102,23 +105,51 @@ func TestIDXLabelsErrors(t *testing.T) {
 }
 
 // A header may announce far more data than the file holds. The reader must
-// find out by reading, not by first allocating what the header announces.
+// find out by reading, not by first allocating what the header announces:
+// here 80,000 images (62,720,000 bytes, under MaxImageBytes) are announced
+// and none are there.
 func TestIDXHeaderDoesNotDecideAllocation(t *testing.T) {
-	lying := header(magicImages, 1_000_000, 28, 28) // 784 MB announced, none present
+	lying := header(magicImages, 80_000, 28, 28)
+	var err error
+	grew := allocated(func() { _, err = DecodeIDXImages(bytes.NewReader(lying), "lying") })
+	wantError(t, err, "lying: truncated: header says 80000 images of 28x28 (62720000 bytes) but the file holds only 0 after the header")
+	if grew > 1<<20 {
+		t.Errorf("reading a 16-byte file allocated %d KB", grew>>10)
+	}
+}
+
+// A small gzip file whose header announces 640,000 blank images (half a
+// gigabyte once decompressed) is refused from its header: nothing is
+// decompressed, nothing allocated for it.
+func TestIDXGzipBomb(t *testing.T) {
+	var raw bytes.Buffer
+	raw.Write(header(magicImages, 640_000, 28, 28))
+	raw.Write(make([]byte, 8<<20)) // the first 8 MB of blank pixels
+	bomb := gzipped(raw.Bytes())
+	if len(bomb) > 64<<10 {
+		t.Fatalf("the test's bomb is %d bytes, want a small file", len(bomb))
+	}
+	var err error
+	grew := allocated(func() { _, err = DecodeIDXImages(bytes.NewReader(bomb), "bomb.gz") })
+	wantError(t, err, "bomb.gz: header says 640000 images of 28x28 (501,760,000 bytes), more than the 67,108,864 bytes (64 MiB)")
+	if grew > 1<<20 {
+		t.Errorf("refusing a %d-byte file allocated %d KB", len(bomb), grew>>10)
+	}
+}
+
+// allocated returns how many bytes f allocates.
+func allocated(f func()) uint64 {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	_, _, _, _, err := DecodeIDXImages(bytes.NewReader(lying), "lying")
+	f()
 	runtime.ReadMemStats(&after)
-	wantError(t, err, "lying: truncated: header says 1000000 images of 28x28 (784000000 bytes) but the file holds only 0")
-	if grew := after.TotalAlloc - before.TotalAlloc; grew > 16<<20 {
-		t.Errorf("reading a 16-byte file allocated %d MB", grew>>20)
-	}
+	return after.TotalAlloc - before.TotalAlloc
 }
 
 func TestReadIDXMissingFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "nothing-here")
-	_, _, _, _, err := ReadIDXImages(path)
+	_, err := ReadIDXImages(path)
 	wantError(t, err, path+": no such file or directory")
 	_, err = ReadIDXLabels(t.TempDir())
 	wantError(t, err, "is a folder, not a file")

@@ -280,14 +280,6 @@ func TestLoadBadSpec(t *testing.T) {
 	wantError(t, err, "missing.CSV: no such file")
 }
 
-func TestCommas(t *testing.T) {
-	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 60000: "60,000", 1234567: "1,234,567", -4200: "-4,200"} {
-		if got := commas(n); got != want {
-			t.Errorf("commas(%d) = %q, want %q", n, got, want)
-		}
-	}
-}
-
 // Fashion-MNIST, where Debian's dataset-fashion-mnist package installs it:
 // a real data set in the standard layout. Skipped when it is not there.
 func TestLoadFashionMNIST(t *testing.T) {

@@ -31,7 +31,7 @@ var decodedSample = sync.OnceValues(func() (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	images, n, rows, cols, err := DecodeIDXImages(bytes.NewReader(raw), "embedded "+sampleImagesFile)
+	s, err := DecodeIDXImages(bytes.NewReader(raw), "embedded "+sampleImagesFile)
 	if err != nil {
 		return nil, err
 	}
@@ -43,10 +43,11 @@ var decodedSample = sync.OnceValues(func() (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	if n != len(labels) {
-		return nil, fmt.Errorf("embedded sample: %d images but %d labels", n, len(labels))
+	if s.Len() != len(labels) {
+		return nil, fmt.Errorf("embedded sample: %d images but %d labels", s.Len(), len(labels))
 	}
-	return &Set{Images: images, Labels: labels, Rows: rows, Cols: cols}, nil
+	s.Labels = labels
+	return s, nil
 })
 
 // Sample returns the 10,000 embedded digits, in the order they are stored:

@@ -1,19 +1,30 @@
 package data
 
+import "bytes"
+
 // Set is a labelled collection of grey images, all the same size.
 //
 // Images holds every pixel of every image, one byte per pixel (0 is the
 // background, 255 is full ink), image after image, each image row after row.
 // Image i starts at byte i*Rows*Cols. Labels holds one label per image, from
-// 0 to the number of classes minus one (for digits: the digit shown).
+// 0 to the number of classes minus one (for digits: the digit shown); it is
+// nil in a Set of images read without their labels (ReadIDXImages).
 type Set struct {
 	Images     []byte // Len()*Rows*Cols bytes
-	Labels     []byte // one per image
+	Labels     []byte // one per image, or nil
 	Rows, Cols int
 }
 
 // Len returns the number of images.
-func (s *Set) Len() int { return len(s.Labels) }
+func (s *Set) Len() int {
+	if s.Labels != nil {
+		return len(s.Labels)
+	}
+	if size := s.Rows * s.Cols; size > 0 {
+		return len(s.Images) / size
+	}
+	return 0
+}
 
 // Image returns the pixels of image i. The slice points into s.Images, so
 // changing it changes the set.
@@ -30,13 +41,17 @@ func (s *Set) Subset(idx []int) *Set {
 	size := s.Rows * s.Cols
 	out := &Set{
 		Images: make([]byte, 0, len(idx)*size),
-		Labels: make([]byte, 0, len(idx)),
 		Rows:   s.Rows,
 		Cols:   s.Cols,
 	}
+	if s.Labels != nil {
+		out.Labels = make([]byte, 0, len(idx))
+	}
 	for _, i := range idx {
 		out.Images = append(out.Images, s.Image(i)...)
-		out.Labels = append(out.Labels, s.Labels[i])
+		if s.Labels != nil {
+			out.Labels = append(out.Labels, s.Labels[i])
+		}
 	}
 	return out
 }
@@ -46,19 +61,22 @@ func (s *Set) Subset(idx []int) *Set {
 func (s *Set) Head(n int) *Set {
 	n = max(0, min(n, s.Len()))
 	size := s.Rows * s.Cols
-	return &Set{
+	out := &Set{
 		Images: s.Images[: n*size : n*size],
-		Labels: s.Labels[:n:n],
 		Rows:   s.Rows,
 		Cols:   s.Cols,
 	}
+	if s.Labels != nil {
+		out.Labels = s.Labels[:n:n]
+	}
+	return out
 }
 
 // clone returns a deep copy of s.
 func (s *Set) clone() *Set {
 	return &Set{
-		Images: append([]byte(nil), s.Images...),
-		Labels: append([]byte(nil), s.Labels...),
+		Images: bytes.Clone(s.Images),
+		Labels: bytes.Clone(s.Labels),
 		Rows:   s.Rows,
 		Cols:   s.Cols,
 	}
