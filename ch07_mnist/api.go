@@ -50,7 +50,7 @@ const pagePolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img
 const (
 	maxBody          = 256 << 10 // bytes of a request body: a drawing is a few KB
 	maxPicturePixels = 1 << 20   // a drawing of at most 1024×1024 pixels
-	pageMistakes     = 12        // the mistakes the page shows
+	pageMistakes     = 10        // the mistakes the page shows
 	streamTimeout    = 30 * time.Second
 	keepAlive        = 15 * time.Second // an event stream says something this often
 )

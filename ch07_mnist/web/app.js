@@ -202,6 +202,7 @@ function showRun() {
 }
 
 function showProgress(p) {
+  if (run.phase !== "training") return; // a stream opened after training sends its last progress too
   const done = (p.epoch - 1 + p.batch / p.perEpoch) / run.epochs;
   $("progress-bar").style.width = (100 * done).toFixed(1) + "%";
   $("progress-text").textContent = `epoch ${p.epoch} of ${run.epochs} · batch ${p.batch} of ${p.perEpoch} · loss so far ${p.loss.toFixed(4)}`;
@@ -311,7 +312,8 @@ async function learned() {
 }
 
 function showLearned(v) {
-  const when = v.epochs === 0 ? "before training" : `after ${+v.epochs.toFixed(2)} epoch${v.epochs === 1 ? "" : "s"}`;
+  const when = run.phase === "loaded" ? "the network of " + run.model
+    : v.epochs === 0 ? "before training" : `after ${+v.epochs.toFixed(2)} epoch${v.epochs === 1 ? "" : "s"}`;
   $("learned-when").textContent = `${when} · test accuracy ${(100 * v.accuracy).toFixed(1)}%, ${v.right.toLocaleString("en")} of ${v.total.toLocaleString("en")}`;
   $("weights").src = "/api/weights.svg?v=" + v.version; // a new address for each new network
   $("confusion").src = "/api/confusion.svg?v=" + v.version;
