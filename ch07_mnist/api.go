@@ -247,7 +247,7 @@ func (s *server) predict(w http.ResponseWriter, r *http.Request) {
 	}
 	snap := s.watch.acquire()
 	if snap == nil {
-		fail(w, failf(http.StatusServiceUnavailable, "there is no network yet: the data is still loading; try again in a moment"))
+		fail(w, s.noNetwork())
 		return
 	}
 	defer s.watch.release(snap)
@@ -422,11 +422,23 @@ func (s *server) view(snap *snapshot) (*learnedView, *apiError) {
 	return v, nil
 }
 
+// noNetwork is the answer while there is no snapshot: before training
+// starts, or for good when it was stopped before it started.
+func (s *server) noNetwork() *apiError {
+	s.watch.mu.Lock()
+	phase := s.watch.run.Phase
+	s.watch.mu.Unlock()
+	if phase == phaseLoading {
+		return failf(http.StatusServiceUnavailable, "there is no network yet: the data is still loading; try again in a moment")
+	}
+	return failf(http.StatusConflict, "there is no network: training ended before it started (%s)", phase)
+}
+
 // withView runs f with the latest snapshot and what it learned.
 func (s *server) withView(w http.ResponseWriter, f func(snap *snapshot, v *learnedView)) {
 	snap := s.watch.acquire()
 	if snap == nil {
-		fail(w, failf(http.StatusServiceUnavailable, "there is no network yet: the data is still loading; try again in a moment"))
+		fail(w, s.noNetwork())
 		return
 	}
 	defer s.watch.release(snap)

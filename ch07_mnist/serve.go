@@ -127,10 +127,11 @@ func runServe(ctx context.Context, w io.Writer, cfg *config) error {
 		cause := context.Cause(trainCtx)
 		switch {
 		case err == nil:
+			fmt.Fprintf(w, "\nTraining is over; the page stays open at %s: Ctrl-C to quit.\n", home)
 			watch.finish(phaseFinished, "")
 		case errors.Is(err, errInterrupted) && cause == errStopped:
-			watch.finish(phaseStopped, "stopped from the page")
 			fmt.Fprintf(w, "\nTraining stopped from the page; the page stays open at %s: Ctrl-C to quit.\n", home)
+			watch.finish(phaseStopped, "stopped from the page")
 		case errors.Is(err, errInterrupted) && cause == errTerminated:
 			watch.finish(phaseStopped, "the program was terminated (SIGTERM)")
 			return fmt.Errorf("%w (SIGTERM) during training: the results above are for the network as it was then, and %s", errTerminated, saved(cfg))
@@ -140,9 +141,6 @@ func runServe(ctx context.Context, w io.Writer, cfg *config) error {
 		default:
 			watch.finish(phaseFailed, err.Error())
 			return err
-		}
-		if err == nil {
-			fmt.Fprintf(w, "\nTraining is over; the page stays open at %s: Ctrl-C to quit.\n", home)
 		}
 	}
 
