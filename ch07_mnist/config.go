@@ -37,6 +37,11 @@ type config struct {
 	eval    bool
 	predict string
 	noTime  bool
+
+	serve     bool     // -serve: the drawing page (serve.go)
+	addr      string   // where it listens
+	addrGiven bool     // -addr was given: no trying the next port
+	watch     *watcher // set by -serve: the page follows the training run
 }
 
 // parseFlags reads the command line into a config; help is true after -h,
@@ -59,12 +64,14 @@ func parseFlags(w io.Writer, args []string) (cfg *config, help bool, err error) 
 	fs.Uint64Var(&cfg.seed, "seed", 1, "random seed for the initial weights and the shuffles")
 	fs.IntVar(&cfg.trainLimit, "train-limit", 0, "train on the first `N` training images only (0: all)")
 	fs.IntVar(&cfg.testLimit, "test-limit", 0, "evaluate on the first `N` test images only (0: all)")
-	fs.StringVar(&cfg.svgDir, "svg", "", "write the training curves to `DIR`/"+curvesFile)
+	fs.StringVar(&cfg.svgDir, "svg", "", "write the figures to `DIR`: "+strings.Join(figureFiles, ", "))
 	fs.StringVar(&cfg.save, "save", "", "save the trained model to `FILE` (a text file)")
-	fs.StringVar(&cfg.model, "model", "", "a model `FILE` saved with -save, for -eval or -predict")
+	fs.StringVar(&cfg.model, "model", "", "a model `FILE` saved with -save, for -eval, -predict or -serve")
 	fs.BoolVar(&cfg.eval, "eval", false, "evaluate -model on the test images of -data, without training")
 	fs.StringVar(&cfg.predict, "predict", "", "classify your own image `FILE` (PNG, JPEG or GIF) with -model")
 	fs.BoolVar(&cfg.noTime, "notime", false, "print no timings (\"-\" instead), so that the output is the same on every run")
+	fs.BoolVar(&cfg.serve, "serve", false, "serve the drawing page while training (or with -model, instead of training) until Ctrl-C")
+	fs.StringVar(&cfg.addr, "addr", defaultAddr, "the `HOST:PORT` -serve listens on; the default tries the next ports when it is taken")
 	if help, err := cli.Parse(fs, w, args); help || err != nil {
 		return nil, help, err
 	}
@@ -75,6 +82,7 @@ func parseFlags(w io.Writer, args []string) (cfg *config, help bool, err error) 
 	}
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	cfg.addrGiven = given["addr"]
 	if given["layers"] {
 		if cfg.layers, err = parseSizes(*layers); err != nil {
 			return nil, false, fmt.Errorf("-layers %q: %v", *layers, err)
@@ -104,12 +112,21 @@ func (c *config) check() error {
 		return errors.New("-predict: needs -model FILE, a model saved by an earlier run with -save FILE")
 	case c.eval && c.predict != "":
 		return errors.New("-eval and -predict: choose one")
-	case c.model != "" && !c.eval && c.predict == "":
-		return errors.New("-model: give -eval or -predict with it (training always starts from fresh weights)")
+	case c.serve && c.eval:
+		return errors.New("-serve and -eval: choose one")
+	case c.serve && c.predict != "":
+		return errors.New("-serve and -predict: choose one")
+	case c.addrGiven && !c.serve:
+		return errors.New("-addr: give -serve with it (it is where the drawing page is served)")
+	case c.model != "" && !c.eval && c.predict == "" && !c.serve:
+		return errors.New("-model: give -eval, -predict or -serve with it (training always starts from fresh weights)")
 	case c.save != "" && c.model != "":
 		return errors.New("-save: only a training run saves a model, and -model does not train")
 	case c.download && c.model != "":
 		return errors.New("-download: fetches data for training; run it without -model")
+	}
+	if err := checkAddr(c.addr); err != nil {
+		return err
 	}
 	if p := nn.ParamCount(c.layers); p > nn.MaxParams {
 		return fmt.Errorf("-layers %s: %s parameters, more than the %s this program allows; use fewer or narrower layers",

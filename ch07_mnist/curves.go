@@ -12,6 +12,11 @@ import (
 // curvesFile is the figure -svg DIR writes.
 const curvesFile = "ch07_curves.svg"
 
+// curvesFigure is the run's training curves, as -svg DIR writes them.
+func curvesFigure(m *meter, initial float64, cfg *config) figure {
+	return figure{curvesFile, "the training curves", curvesSVG(m, initial, cfg)}
+}
+
 // curvesSVG draws the run's training curves, two panels one above the
 // other: the training loss through the epochs, and the accuracy, on the
 // training batches as they pass and on the test images after each epoch

@@ -7,6 +7,7 @@
 //	go run ./ch07_mnist -preset article002       # article 002's experiment
 //	go run ./ch07_mnist -save digits.model       # keep the trained network
 //	go run ./ch07_mnist -model digits.model -predict my7.png
+//	go run ./ch07_mnist -serve                   # draw digits in the browser, watch it learn
 //	go run ./ch07_mnist -h                       # every flag
 //
 // docs/ch07_mnist.md walks through the output. Where things live: main.go
@@ -14,8 +15,9 @@
 // the data; train.go the network and the training loop; meter.go what the
 // loop shows while it runs; report.go the evaluation, confusion matrix and
 // mistakes; notebook.go the other sections; outputs.go the files a run
-// writes; curves.go the figure; use.go -eval and -predict; predict.go your
-// picture; download.go -download.
+// writes; curves.go and figures.go the figures; use.go -eval and -predict;
+// predict.go your picture; download.go -download; serve.go, watch.go, api.go
+// and web/ the drawing page (-serve).
 package main
 
 import (
@@ -35,8 +37,9 @@ func main() { cli.MainContext("ch07_mnist", runContext) }
 // errInterrupted is wrapped by the error a run returns after Ctrl-C.
 var errInterrupted = cli.ErrInterrupted
 
-// run parses the flags and does one of three jobs: train (the default),
-// evaluate a saved model (-eval) or read a picture (-predict).
+// run parses the flags and does one of four jobs: train (the default),
+// evaluate a saved model (-eval), read a picture (-predict) or serve the
+// drawing page (-serve, which trains too unless given -model).
 func run(w io.Writer, args []string) error {
 	return runContext(context.Background(), w, args)
 }
@@ -53,6 +56,8 @@ func runContext(ctx context.Context, w io.Writer, args []string) error {
 		return runPredict(w, cfg)
 	case cfg.eval:
 		return runEval(w, cfg)
+	case cfg.serve:
+		return runServe(ctx, w, cfg)
 	}
 	return runTrain(ctx, w, cfg)
 }
@@ -82,6 +87,7 @@ func runTrain(ctx context.Context, w io.Writer, cfg *config) error {
 
 	section(w, 4, "Training")
 	m := newMeter(w, cfg)
+	m.watch = cfg.watch.follow(net, d, initial) // under -serve the page follows the run; nil otherwise
 	stopped, err := train(ctx, net, opt, d.train, d.test, cfg, rng, m)
 	if err != nil {
 		return err
@@ -96,7 +102,8 @@ func runTrain(ctx context.Context, w io.Writer, cfg *config) error {
 
 	section(w, 7, "Results")
 	printAccuracy(w, ev)
-	if err := writeOutputs(w, cfg, net, curvesSVG(m, initial, cfg)); err != nil {
+	figures := append([]figure{curvesFigure(m, initial, cfg)}, learnedFigures(net, ev, d.test, classNames(d.ds))...)
+	if err := writeOutputs(w, cfg, net, figures); err != nil {
 		return err
 	}
 	fmt.Fprintln(w, summaryLine(cfg, m, ev))

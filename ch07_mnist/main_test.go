@@ -113,7 +113,7 @@ func TestBadFlags(t *testing.T) {
 		{Args: []string{"-preset", "article003"}, Want: `-preset "article003"`},
 		{Args: []string{"-eval"}, Want: "-eval: needs -model"},
 		{Args: []string{"-predict", "my7.png"}, Want: "-predict: needs -model"},
-		{Args: []string{"-model", "x.model"}, Want: "-model: give -eval or -predict"},
+		{Args: []string{"-model", "x.model"}, Want: "-model: give -eval, -predict or -serve"},
 		{Args: []string{"-train-limit", "-3"}, Want: "-train-limit -3"},
 		{Args: []string{"-test-limit", "-3"}, Want: "-test-limit -3"},
 		{Args: []string{"-batch", "two"}, Want: "-batch"},

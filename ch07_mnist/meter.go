@@ -42,6 +42,8 @@ type meter struct {
 	epochTime               time.Duration // training time of this epoch
 	lastDraw                time.Time
 	drawn                   int // width of the progress text on the terminal
+
+	watch *watcher // the drawing page following the run (-serve), or nil
 }
 
 // progressWriter returns the terminal to draw a progress line on: stderr,
@@ -116,6 +118,9 @@ func (m *meter) batchDone(loss float64, probs nn.Matrix, labels []int) {
 			m.draw(now)
 		}
 	}
+	if m.watch != nil {
+		m.watch.batch(m)
+	}
 }
 
 // draw redraws the progress line in place: '\r' returns to the start of the
@@ -162,6 +167,9 @@ func (m *meter) epochDone(accuracy float64) {
 		}
 	}
 	fmt.Fprintln(m.w)
+	if m.watch != nil {
+		m.watch.epoch(m)
+	}
 }
 
 // seconds formats a duration for the table, or "-" under -notime.

@@ -1,8 +1,8 @@
 package main
 
-// The files a training run writes: the curves (-svg DIR) and the model
-// (-save FILE). Both places are checked before training starts, and both
-// files are written atomically: under their final name only once complete.
+// The files a training run writes: the figures (-svg DIR) and the model
+// (-save FILE). Both places are checked before training starts, and every
+// file is written atomically: under its final name only once complete.
 
 import (
 	"errors"
@@ -49,15 +49,24 @@ func outputError(flag, dir string, err error) error {
 	return fmt.Errorf("%s: %v", flag, err)
 }
 
-// writeOutputs writes the training curves into -svg and the network to
-// -save, each if asked, and says where.
-func writeOutputs(w io.Writer, cfg *config, net *nn.MLP, curves func(io.Writer) error) error {
+// figure is one SVG file that -svg DIR gets: its name, what it shows (for
+// the line saying it was written) and the function that draws it.
+type figure struct {
+	file, what string
+	draw       func(io.Writer) error
+}
+
+// writeOutputs writes the figures into -svg and the network to -save, each
+// if asked, and says where.
+func writeOutputs(w io.Writer, cfg *config, net *nn.MLP, figures []figure) error {
 	if cfg.svgDir != "" {
-		path := filepath.Join(cfg.svgDir, curvesFile)
-		if err := atomicfile.Write(path, curves); err != nil {
-			return fmt.Errorf("-svg: %v", err)
+		for _, f := range figures {
+			path := filepath.Join(cfg.svgDir, f.file)
+			if err := atomicfile.Write(path, f.draw); err != nil {
+				return fmt.Errorf("-svg: %v", err)
+			}
+			fmt.Fprintf(w, "wrote %s to %s\n", f.what, path)
 		}
-		fmt.Fprintf(w, "wrote the training curves to %s\n", path)
 	}
 	if cfg.save != "" {
 		if err := atomicfile.Write(cfg.save, net.Save); err != nil {

@@ -60,7 +60,7 @@ func TestCtrlC(t *testing.T) {
 			t.Errorf("stderr is not the one line expected:\n%s", stderr)
 		}
 		loadSaved(t, model)
-		wantOnlyFiles(t, dir, "ch07_curves.svg", "digits.model")
+		wantOnlyFiles(t, dir, "ch07_confusion.svg", "ch07_curves.svg", "ch07_mistakes.svg", "ch07_weights.svg", "digits.model")
 	})
 
 	t.Run("twice", func(t *testing.T) {
