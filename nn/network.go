@@ -9,6 +9,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"strings"
+
+	"nnfromscratch/internal/format"
 )
 
 // MLP is a multilayer perceptron for classification.
@@ -192,13 +194,4 @@ func (n *MLP) Accuracy(x Matrix, labels []int) float64 {
 }
 
 // Thousands formats n with comma separators: 59210 → "59,210".
-func Thousands(n int) string {
-	s := fmt.Sprint(n)
-	if n < 0 {
-		return "-" + Thousands(-n)
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
+func Thousands(n int) string { return format.Thousands(n) }
