@@ -92,6 +92,8 @@ type DivergedError struct {
 	LR   float64 // the learning rate in use
 }
 
+// Error says at which step the loss became what, and suggests a learning
+// rate ten times smaller.
 func (e *DivergedError) Error() string {
 	return fmt.Sprintf("training diverged: the loss became %v at step %d; the learning rate %g is too large, try %.3g",
 		e.Loss, e.Step, e.LR, e.LR/10)
