@@ -146,14 +146,17 @@ func (o *Adam) Step(params []*Param) {
 	c2 := 1 - math.Pow(b2, float64(o.t)) // 1 − β2ᵗ
 	for k, p := range params {
 		w, g := values(p)
-		m, v := o.m[k], o.v[k]
+		g, m, v := g[:len(w)], o.m[k][:len(w)], o.v[k][:len(w)] // one length: Go checks bounds once, not per i
 		if fusedAdam(w, g, m, v, lr, b1, b2, eps, c1, c2) {
 			continue // this same update, done on many numbers at once (product.go)
 		}
 		for i := range w {
 			m[i] = b1*m[i] + (1-b1)*g[i]      // m ← β1·m + (1 − β1)·g
 			v[i] = b2*v[i] + (1-b2)*g[i]*g[i] // v ← β2·v + (1 − β2)·g²
-			mHat, vHat := m[i]/c1, v[i]/c2
+			mHat, vHat := m[i], v[i]/c2       // m̂ = m / (1 − β1ᵗ), v̂ = v / (1 − β2ᵗ)
+			if c1 != 1 {                      // once 1 − β1ᵗ is 1, dividing by it changes nothing
+				mHat /= c1
+			}
 			w[i] -= lr * mHat / (math.Sqrt(vHat) + eps) // w ← w − lr·m̂ / (√v̂ + ε)
 		}
 	}

@@ -102,9 +102,17 @@ func (f *product) mulRows(lo, hi, jlo, jhi int) {
 	for i := lo; i < hi; i++ {
 		var acc axpyGroup
 		acc.start(f.c[i*f.ldc+jlo : i*f.ldc+jhi])
-		for p := range f.k {
-			if aip := f.a[i*f.sai+p*f.sak]; aip != 0 {
-				acc.add(aip, f.b[p*f.ldb+jlo:p*f.ldb+jhi])
+		if f.sak == 1 { // a·b: row i of A is a slice of a
+			for p, aip := range f.a[i*f.sai : i*f.sai+f.k] {
+				if aip != 0 {
+					acc.add(aip, f.b[p*f.ldb+jlo:p*f.ldb+jhi])
+				}
+			}
+		} else { // aᵀ·b: row i of A is column i of a
+			for p, q := 0, i*f.sai; p < f.k; p, q = p+1, q+f.sak {
+				if aip := f.a[q]; aip != 0 {
+					acc.add(aip, f.b[p*f.ldb+jlo:p*f.ldb+jhi])
+				}
 			}
 		}
 		acc.flush()
