@@ -379,7 +379,7 @@ func oneAtATime(x nn.Matrix, layers []*nn.Dense) nn.Matrix {
 }
 
 // libraryScores returns the network's own scores (nn.MLP.Logits, which runs
-// the Dense layers' kernels from nn/kernel.go), rows at a time.
+// the Dense layers' products from nn/product.go), rows at a time.
 func libraryScores(net *nn.MLP, x nn.Matrix, rows int) nn.Matrix {
 	scores := make(nn.Matrix, 0, x.Rows())
 	for lo := 0; lo < x.Rows(); lo += rows {
@@ -443,8 +443,8 @@ func batches(w io.Writer, d digits, net *nn.MLP, timing bool) {
 	if diff := maxDiff(lib, ref); diff >= 1e-12 {
 		agree = fmt.Sprintf("%.2g apart at most", diff)
 	}
-	fmt.Fprintln(w, "The library's own forward pass, nn.MLP.Logits, runs the faster kernels of")
-	fmt.Fprintln(w, "nn/kernel.go, which may add the same products in another order: its scores")
+	fmt.Fprintln(w, "The library's own forward pass, nn.MLP.Logits, computes the same products with")
+	fmt.Fprintln(w, "code written for speed (nn/product.go and the fast path behind it): its scores")
 	fmt.Fprintf(w, "are %s of these, and %d of %d predictions agree.\n", agree, countCorrect(lib.ArgmaxRows(), refPred), n)
 	fmt.Fprintln(w)
 	if !timing {

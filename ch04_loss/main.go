@@ -140,7 +140,7 @@ func twoLosses(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  prediction y\tbest guess\tMSE\tCE")
 	for _, y := range [][]float64{yRight, yWrong} {
-		fmt.Fprintf(tw, "  %s\t%d\t%.4f\t%.4f\n", vec(y), argmax(y), nn.MSE(y, tTwo), nn.CrossEntropy(y, tTwo))
+		fmt.Fprintf(tw, "  %s\t%d\t%.4f\t%.4f\n", vec(y), nn.Argmax(y), nn.MSE(y, tTwo), nn.CrossEntropy(y, tTwo))
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
@@ -149,16 +149,6 @@ func twoLosses(w io.Writer) {
 	fmt.Fprintln(w, "both losses grow. MSE looks at all ten numbers; CE only at the one the label")
 	fmt.Fprintln(w, "points to, −ln 0.6 = 0.5108 against −ln 0.1 = 2.3026. The ½ in MSE is there")
 	fmt.Fprintln(w, "so that its derivative is simply y − t.")
-}
-
-func argmax(v []float64) int {
-	best := 0
-	for i := range v {
-		if v[i] > v[best] {
-			best = i
-		}
-	}
-	return best
 }
 
 // ---------------------------------------------------------------------------

@@ -55,10 +55,10 @@ func probabilityTable(w io.Writer, net *nn.MLP) {
 			fmt.Fprintf(tw, "\t%.4f", v)
 		}
 		mark := ""
-		if argmax(row) != quadrantLabels[i] {
+		if nn.Argmax(row) != quadrantLabels[i] {
 			mark = "  ✗"
 		}
-		fmt.Fprintf(tw, "\t%s%s\n", quadrantNames[argmax(row)], mark)
+		fmt.Fprintf(tw, "\t%s%s\n", quadrantNames[nn.Argmax(row)], mark)
 	}
 	tw.Flush()
 }

@@ -3,10 +3,7 @@
 
 package nn
 
-import (
-	"fmt"
-	"math"
-)
+import "math"
 
 // Step is the perceptron's activation: 1 for x > 0, else 0. Its derivative is
 // 0 everywhere it exists, which is why gradient descent cannot train it.
@@ -77,17 +74,6 @@ var Activations = []Activation{
 	{"relu", ReLU, ReLUGrad},
 }
 
-// ActivationByName returns the activation called name ("step", "sigmoid",
-// "tanh" or "relu").
-func ActivationByName(name string) (Activation, error) {
-	for _, a := range Activations {
-		if a.Name == name {
-			return a, nil
-		}
-	}
-	return Activation{}, fmt.Errorf("unknown activation %q (want step, sigmoid, tanh or relu)", name)
-}
-
 // Softmax returns e^(v_i) / Σ_j e^(v_j): positive numbers that sum to 1 and
 // keep the order of v. The largest value is subtracted first, which changes
 // nothing mathematically but keeps every exponent ≤ 0, so nothing overflows.
@@ -115,8 +101,8 @@ func softmaxInto(out, v []float64) {
 	}
 }
 
-// SoftmaxRows applies Softmax to every row of m.
-func SoftmaxRows(m Matrix) Matrix {
+// softmaxRows applies Softmax to every row of m.
+func softmaxRows(m Matrix) Matrix {
 	out := New(m.Rows(), m.Cols())
 	for i := range m {
 		softmaxInto(out[i], m[i])
@@ -124,6 +110,7 @@ func SoftmaxRows(m Matrix) Matrix {
 	return out
 }
 
-// ActivationNames lists the hidden-layer activations NewMLP accepts, as
-// OptimizerNames lists the optimisers.
+// ActivationNames lists the activations a network can use between its Dense
+// layers (NewMLP, NewActivationLayer), as OptimizerNames lists optimisers: a
+// flag can be checked with slices.Contains before anything is built.
 var ActivationNames = []string{"relu", "sigmoid", "tanh"}

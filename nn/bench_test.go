@@ -7,10 +7,12 @@ package nn
 //	go test ./nn -run '^$' -bench Products -count 5            # every product of an epoch, GFLOP/s
 //	go test ./nn -run '^$' -bench Adam -count 5                # the optimiser, ns per parameter
 //	go test ./nn -run '^$' -bench EpochScaling -cpu 1,2        # the scaling table
+//	go test ./nn -run '^$' -bench EpochScaling/h1024/b128 -cpu 1,2 -benchtime 3x   # a wide network, split
 //
-// NNFS_NOASM=1 in the environment runs the same benchmarks on the portable
-// Go kernels instead of the amd64 assembly (NNFS_NOAVX512=1: AVX2 at most);
-// add -count=1, as go test does not notice the variable when caching.
+// NNFS_NOASM=1 in the environment (or -tags purego) runs the same benchmarks
+// on the Go twins of nn/internal/fast instead of the amd64 assembly
+// (NNFS_NOAVX512=1: AVX2 at most); add -count=1, as go test does not notice
+// the variable when caching.
 //
 // On a machine shared with other work, the time on the clock (ns/op,
 // s/epoch60k) varies from run to run; cpu-s/epoch60k, the CPU time the
@@ -142,10 +144,10 @@ func BenchmarkProducts(b *testing.B) {
 				})
 			}
 			y, dw, dx := New(batch, out), New(in, out), New(batch, in)
-			run(fmt.Sprintf("fwd_%dx%d·%dx%d", batch, in, in, out), func() { MulInto(y, x, w) })
-			run(fmt.Sprintf("dW_%dx%dᵀ·%dx%d", batch, in, batch, out), func() { MulATInto(dw, x, dout) })
+			run(fmt.Sprintf("fwd_%dx%d·%dx%d", batch, in, in, out), func() { y.Mul(x, w) })
+			run(fmt.Sprintf("dW_%dx%dᵀ·%dx%d", batch, in, batch, out), func() { dw.MulAT(x, dout) })
 			if l > 0 {
-				run(fmt.Sprintf("dx_%dx%d·%dx%dᵀ", batch, out, in, out), func() { MulBTInto(dx, dout, w) })
+				run(fmt.Sprintf("dx_%dx%d·%dx%dᵀ", batch, out, in, out), func() { dx.MulBT(dout, w) })
 			}
 		}
 	}

@@ -43,17 +43,6 @@ func (n *MLP) Evaluate(x Matrix) (classes []int, confidence []float64, err error
 	return classes, confidence, err
 }
 
-// Argmax is the index of the largest value of v (the first, on a tie).
-func Argmax(v []float64) int {
-	best := 0
-	for i := range v {
-		if v[i] > v[best] {
-			best = i
-		}
-	}
-	return best
-}
-
 // allFinite reports whether every value of v is a number, not NaN or ±Inf.
 func allFinite(v []float64) bool {
 	for _, x := range v {

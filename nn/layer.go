@@ -34,13 +34,17 @@ type Dense struct {
 	W, B   Matrix // weights and bias
 	DW, DB Matrix // their gradients, set by Backward
 
-	// SkipInputGrad makes Backward skip dx = dout·Wᵀ and return nil. The first
-	// layer sets it: nothing needs the gradient with respect to the pixels.
+	// SkipInputGrad makes Backward skip dx = dout·Wᵀ and return nil. NewMLP
+	// sets it on the first layer: its input is the data (the pixels), and no
+	// layer below it needs their gradient. For 784 inputs that product is the
+	// largest of the backward pass, a third of the layer's work per step.
 	SkipInputGrad bool
 
-	in      Matrix    // the input of the last Forward, for dW = xᵀ·dout
-	out, dx Matrix    // buffers reused from batch to batch
-	wt      []float64 // scratch for Wᵀ, which the vector kernels read for dx
+	in      Matrix // the input of the last Forward, for dW = xᵀ·dout
+	out, dx Matrix // buffers reused from batch to batch
+
+	params [2]Param // what Params returns, refreshed from the fields above
+	list   [2]*Param
 }
 
 // NewDense returns an in→out Dense layer with zero weights and bias.
@@ -48,15 +52,11 @@ func NewDense(in, out int) *Dense {
 	return &Dense{W: New(in, out), B: New(1, out), DW: New(in, out), DB: New(1, out)}
 }
 
-// Forward computes x·W + b.
+// Forward computes out = x·W + b.
 func (d *Dense) Forward(x Matrix) Matrix {
-	if x.Cols() != d.W.Rows() {
-		panic(fmt.Sprintf("nn.Dense.Forward: shapes not aligned: x %s · W %s", x.Shape(), d.W.Shape()))
-	}
 	d.in = x
 	d.out = resize(d.out, x.Rows(), d.W.Cols())
-	mulBias(d.out, x, d.W, d.B[0]) // x·W, then b added to each row
-	return d.out
+	return d.out.MulAddRow(x, d.W, d.B) // out = x·W + b
 }
 
 // Backward sets dW = xᵀ·dout and db = Σ_rows dout (the bias was added to
@@ -64,91 +64,41 @@ func (d *Dense) Forward(x Matrix) Matrix {
 // The gradients are overwritten, not accumulated: each parameter is used once
 // per forward pass.
 func (d *Dense) Backward(dout Matrix) Matrix {
-	MulATInto(d.DW, d.in, dout)
-	db := d.DB[0]
-	clear(db)
-	for _, row := range dout {
-		for j, v := range row {
-			db[j] += v
-		}
-	}
+	d.DW.MulAT(d.in, dout) // dW = xᵀ·dout
+	d.DB.SumRowsOf(dout)   // db = Σ_rows dout
 	if d.SkipInputGrad {
-		return nil
+		return nil // the first layer: nothing needs ∂loss/∂x
 	}
 	d.dx = resize(d.dx, dout.Rows(), d.W.Rows())
-	if dout.Cols() != d.W.Cols() {
-		panic(fmt.Sprintf("nn.Dense.Backward: dout %s does not match W %s", dout.Shape(), d.W.Shape()))
-	}
-	mulBT(d.dx, dout, d.W, &d.wt) // dout·Wᵀ
-	return d.dx
+	return d.dx.MulBT(dout, d.W) // dx = dout·Wᵀ
 }
 
-// Params returns W and b with their gradients.
+// Params returns W and b with their gradients. They are read from the
+// fields on every call, so a layer whose W was replaced trains the new one;
+// the list is the layer's own, so that calling Params allocates nothing.
 func (d *Dense) Params() []*Param {
-	return []*Param{{"W", d.W, d.DW}, {"b", d.B, d.DB}}
+	d.params = [2]Param{{"W", d.W, d.DW}, {"b", d.B, d.DB}}
+	d.list = [2]*Param{&d.params[0], &d.params[1]}
+	return d.list[:]
 }
 
-// ReLULayer applies ReLU to every element. It keeps its output: ReLU'(z) is 1
-// exactly where the output is positive.
+// ReLULayer applies ReLU to every element. It keeps its output as the mask
+// of its backward pass: ReLU'(z) is 1 exactly where the output is positive.
 type ReLULayer struct {
 	out, dx Matrix
 }
 
-// Forward computes max(0, x) element-wise.
+// Forward computes out = max(0, x) element-wise.
 func (l *ReLULayer) Forward(x Matrix) Matrix {
 	l.out = resize(l.out, x.Rows(), x.Cols())
-	fo, ok1 := flatOf(l.out)
-	fx, ok2 := flatOf(x)
-	if ok1 && ok2 { // one pass over the whole batch
-		done := reluSIMD(fo, fx)
-		relu(fo[done:], fx[done:])
-		return l.out
-	}
-	for i, row := range x {
-		relu(l.out[i], row)
-	}
-	return l.out
-}
-
-// relu sets o[j] = max(x[j], 0).
-func relu(o, x []float64) {
-	x = x[:len(o)]
-	for j, v := range x {
-		o[j] = max(v, 0)
-	}
+	return l.out.ReLU(x) // out = max(0, x)
 }
 
 // Backward passes dout through where the output was positive and blocks it
 // elsewhere: dx = dout ⊙ [out > 0].
 func (l *ReLULayer) Backward(dout Matrix) Matrix {
 	l.dx = resize(l.dx, dout.Rows(), dout.Cols())
-	fd, ok1 := flatOf(l.dx)
-	fv, ok2 := flatOf(dout)
-	fo, ok3 := flatOf(l.out)
-	if ok1 && ok2 && ok3 && len(fo) == len(fd) { // one pass over the whole batch
-		done := reluGradSIMD(fd, fv, fo)
-		reluGrad(fd[done:], fv[done:], fo[done:])
-		return l.dx
-	}
-	for i, row := range dout {
-		reluGrad(l.dx[i], row, l.out[i])
-	}
-	return l.dx
-}
-
-// reluGrad sets d[j] = v[j] where out[j] > 0, else 0. It keeps or clears
-// v's bits with a mask instead of branching: whether a unit was active is a
-// coin toss the CPU cannot predict, and a wrong guess costs more than the
-// whole element's work.
-func reluGrad(d, v, out []float64) {
-	v, out = v[:len(d)], out[:len(d)]
-	for j := range d {
-		keep := uint64(0)
-		if out[j] > 0 {
-			keep = ^keep
-		}
-		d[j] = math.Float64frombits(math.Float64bits(v[j]) & keep)
-	}
+	return l.dx.ReLUMask(dout, l.out) // dx = dout ⊙ [out > 0]
 }
 
 // Params returns nil: ReLU has nothing to learn.
@@ -220,7 +170,8 @@ func (l *TanhLayer) Backward(dout Matrix) Matrix {
 // Params returns nil.
 func (l *TanhLayer) Params() []*Param { return nil }
 
-// NewActivationLayer returns the layer for "relu", "sigmoid" or "tanh".
+// NewActivationLayer returns the layer for "relu", "sigmoid" or "tanh", the
+// names in ActivationNames.
 func NewActivationLayer(name string) (Layer, error) {
 	switch name {
 	case "relu":

@@ -74,19 +74,6 @@ func (m Matrix) Shape() string { return fmt.Sprintf("%d×%d", m.Rows(), m.Cols()
 // Clone returns a deep copy in fresh contiguous storage.
 func (m Matrix) Clone() Matrix { return FromRows(m) }
 
-// Flat returns all elements in row order. For a matrix made by this package
-// it is the backing array itself (writes go through); otherwise it is a copy.
-func (m Matrix) Flat() []float64 {
-	if f := m.flat(); f != nil {
-		return f
-	}
-	out := make([]float64, 0, m.Rows()*m.Cols())
-	for _, r := range m {
-		out = append(out, r...)
-	}
-	return out
-}
-
 // flat returns the contiguous backing array of m, or nil when m's rows are
 // not laid out one after another in a single array.
 func (m Matrix) flat() []float64 {
@@ -110,6 +97,19 @@ func (m Matrix) flat() []float64 {
 	return all
 }
 
+// values returns the storage of a parameter's value and gradient, for the
+// optimisers, which update every element the same way whatever its row.
+func values(p *Param) (w, g []float64) {
+	w, g = p.Value.flat(), p.Grad.flat()
+	if w == nil || g == nil {
+		panic(fmt.Sprintf("nn: parameter %s is not contiguous; make it with nn.New or nn.FromRows", p.Name))
+	}
+	if len(g) != len(w) {
+		panic(fmt.Sprintf("nn: parameter %s has %d values but %d gradients", p.Name, len(w), len(g)))
+	}
+	return w, g
+}
+
 // sameShape panics with both shapes when a and b differ.
 func sameShape(op string, a, b Matrix) {
 	if a.Rows() != b.Rows() || a.Cols() != b.Cols() {
@@ -120,9 +120,10 @@ func sameShape(op string, a, b Matrix) {
 // Dot returns the matrix product a·b. The shape rule: an n×k matrix times a
 // k×m matrix is n×m; the inner sizes must agree.
 //
-// This is the teaching version: three loops in i-k-j order, so the innermost
-// loop walks a row of b and a row of the result side by side (memory order).
-// The layers use the faster kernels in kernel.go, which compute the same sums.
+// Three loops in i-k-j order, so the innermost loop walks a row of b and a
+// row of the result side by side (memory order). The layers use dst.Mul and
+// its siblings (product.go), which compute the same sums, bit for bit, into a
+// matrix they keep.
 func Dot(a, b Matrix) Matrix {
 	if a.Cols() != b.Rows() {
 		panic(fmt.Sprintf("nn.Dot: shapes not aligned: %s · %s (inner sizes %d ≠ %d)",
@@ -146,18 +147,6 @@ func (m Matrix) T() Matrix {
 	for i, row := range m {
 		for j, v := range row {
 			out[j][i] = v
-		}
-	}
-	return out
-}
-
-// Add returns a + b, element by element.
-func Add(a, b Matrix) Matrix {
-	sameShape("Add", a, b)
-	out := New(a.Rows(), a.Cols())
-	for i := range a {
-		for j := range a[i] {
-			out[i][j] = a[i][j] + b[i][j]
 		}
 	}
 	return out
@@ -231,14 +220,23 @@ func (m Matrix) Sum() float64 {
 
 // SumRows returns the 1×cols column sums (summing over the batch), the
 // gradient of a broadcast bias.
-func (m Matrix) SumRows() Matrix {
-	out := New(1, m.Cols())
+func (m Matrix) SumRows() Matrix { return New(1, m.Cols()).SumRowsOf(m) }
+
+// SumRowsOf sets the 1×cols dst to the column sums of m and returns dst:
+// m.SumRows() into a row the caller keeps. For a Dense layer this is
+// db = Σ_rows dout.
+func (dst Matrix) SumRowsOf(m Matrix) Matrix {
+	if dst.Rows() != 1 || dst.Cols() != m.Cols() {
+		panic(fmt.Sprintf("nn.SumRowsOf: the sums of %s's columns do not fit %s (want 1×%d)", m.Shape(), dst.Shape(), m.Cols()))
+	}
+	sums := dst[0]
+	clear(sums)
 	for _, row := range m {
 		for j, v := range row {
-			out[0][j] += v
+			sums[j] += v
 		}
 	}
-	return out
+	return dst
 }
 
 // ArgmaxRows returns, for each row, the index of its largest element (the
@@ -246,12 +244,14 @@ func (m Matrix) SumRows() Matrix {
 func (m Matrix) ArgmaxRows() []int {
 	out := make([]int, m.Rows())
 	for i, row := range m {
-		out[i] = argmax(row)
+		out[i] = Argmax(row)
 	}
 	return out
 }
 
-func argmax(v []float64) int {
+// Argmax returns the index of the largest element of v, the first one on a
+// tie (0 for an empty v): the predicted class of one sample.
+func Argmax(v []float64) int {
 	best := 0
 	for j := range v {
 		if v[j] > v[best] {

@@ -39,7 +39,7 @@ func (n *MLP) Save(w io.Writer) error {
 	fmt.Fprintf(bw, "sizes %s\n", strings.ReplaceAll(SizesString(n.Sizes), "-", " "))
 	fmt.Fprintf(bw, "activation %s\n", n.Activation)
 	buf := make([]byte, 0, 32)
-	for _, p := range n.params {
+	for _, p := range n.Params() {
 		fmt.Fprintf(bw, "%s %d %d\n", p.Name, p.Value.Rows(), p.Value.Cols())
 		for _, row := range p.Value {
 			for j, v := range row {
@@ -116,7 +116,7 @@ func Load(r io.Reader) (*MLP, error) {
 		return nil, bad("%v", err)
 	}
 
-	for _, p := range n.params {
+	for _, p := range n.Params() {
 		header := fmt.Sprintf("%s %d %d", p.Name, p.Value.Rows(), p.Value.Cols())
 		if f, err = next(header); err != nil {
 			return nil, err

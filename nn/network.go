@@ -9,6 +9,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"strings"
+
+	"nnfromscratch/internal/format"
 )
 
 // MLP is a multilayer perceptron for classification.
@@ -18,7 +20,7 @@ type MLP struct {
 	Layers     []Layer
 	Head       SoftmaxCrossEntropy
 
-	params []*Param
+	params []*Param // what Params returns, refreshed from the layers
 }
 
 // MaxWidth bounds every layer width and MaxParams the whole network, so that a
@@ -51,11 +53,8 @@ func NewMLP(sizes []int, activation string, rng *rand.Rand) (*MLP, error) {
 	n := &MLP{Sizes: append([]int(nil), sizes...), Activation: activation}
 	for i := 0; i+1 < len(sizes); i++ {
 		d := NewDense(sizes[i], sizes[i+1])
-		d.SkipInputGrad = i == 0
+		d.SkipInputGrad = i == 0 // nothing needs the gradient of the pixels
 		n.Layers = append(n.Layers, d)
-		n.params = append(n.params,
-			&Param{fmt.Sprintf("W%d", i+1), d.W, d.DW},
-			&Param{fmt.Sprintf("b%d", i+1), d.B, d.DB})
 		if i+2 < len(sizes) {
 			act, _ := NewActivationLayer(activation)
 			n.Layers = append(n.Layers, act)
@@ -70,9 +69,10 @@ func NewMLP(sizes []int, activation string, rng *rand.Rand) (*MLP, error) {
 // Init draws every weight from a normal distribution scaled for the
 // activation, and sets biases to 0:
 //   - ReLU: He initialisation, std √(2/fan_in), because ReLU zeroes half its inputs;
-//   - sigmoid and tanh: Xavier (Glorot) initialisation, std √(1/fan_in).
+//   - sigmoid and tanh: LeCun initialisation, std √(1/fan_in).
 //
 // Both keep the size of the signal roughly the same from layer to layer.
+// (Glorot's, often called Xavier's, is std √(2/(fan_in + fan_out)).)
 func (n *MLP) Init(rng *rand.Rand) {
 	gain := 1.0
 	if n.Activation == "relu" {
@@ -100,8 +100,27 @@ func (n *MLP) Dense() []*Dense {
 	return ds
 }
 
-// Params returns W1, b1, W2, b2, … with their gradients.
-func (n *MLP) Params() []*Param { return n.params }
+// Params returns W1, b1, W2, b2, … with their gradients: every layer's
+// Params, numbered from the input side. They are read from the layers on
+// every call, so a layer whose W was replaced trains the new one; the list
+// is made once, so that calling Params allocates nothing.
+func (n *MLP) Params() []*Param {
+	k, layer := 0, 0
+	for _, l := range n.Layers {
+		ps := l.Params()
+		if len(ps) > 0 {
+			layer++
+		}
+		for _, p := range ps {
+			if k == len(n.params) {
+				n.params = append(n.params, &Param{Name: fmt.Sprintf("%s%d", p.Name, layer)})
+			}
+			n.params[k].Value, n.params[k].Grad = p.Value, p.Grad
+			k++
+		}
+	}
+	return n.params[:k]
+}
 
 // ParamCount is the number of weights and biases:
 // Σ (sizes[i]·sizes[i+1] + sizes[i+1]).
@@ -144,7 +163,7 @@ func (n *MLP) Logits(x Matrix) Matrix {
 
 // Predict returns the class probabilities (softmax of the logits), one row
 // per sample, in a new matrix.
-func (n *MLP) Predict(x Matrix) Matrix { return SoftmaxRows(n.Logits(x)) }
+func (n *MLP) Predict(x Matrix) Matrix { return softmaxRows(n.Logits(x)) }
 
 // Loss runs the forward pass on the batch x with one-hot targets t and
 // returns the mean cross-entropy. Backward may follow.
@@ -185,13 +204,4 @@ func (n *MLP) Accuracy(x Matrix, labels []int) float64 {
 }
 
 // Thousands formats n with comma separators: 59210 → "59,210".
-func Thousands(n int) string {
-	s := fmt.Sprint(n)
-	if n < 0 {
-		return "-" + Thousands(-n)
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
+func Thousands(n int) string { return format.Thousands(n) }

@@ -162,24 +162,6 @@ func randomMatrix(rng *rand.Rand, r, c int) Matrix {
 	return m
 }
 
-func TestKernelsMatchDot(t *testing.T) {
-	rng := rand.New(rand.NewPCG(3, 4))
-	for _, s := range [][3]int{{1, 1, 1}, {1, 784, 64}, {15, 784, 64}, {15, 64, 10}, {7, 13, 5}, {128, 64, 64}, {3, 1, 9}, {200, 300, 50}} {
-		n, k, m := s[0], s[1], s[2]
-		a, b := randomMatrix(rng, n, k), randomMatrix(rng, k, m)
-		want := Dot(a, b)
-		if got := MulInto(New(n, m), a, b); RelError(got, want) > 1e-14 {
-			t.Errorf("MulInto %v: differs from Dot", s)
-		}
-		if got := MulATInto(New(n, m), a.T(), b); RelError(got, want) > 1e-14 {
-			t.Errorf("MulATInto %v: differs from Dot", s)
-		}
-		if got := MulBTInto(New(n, m), a, b.T()); RelError(got, want) > 1e-14 {
-			t.Errorf("MulBTInto %v: differs from Dot", s)
-		}
-	}
-}
-
 func TestDotShapeError(t *testing.T) {
 	defer func() {
 		msg := fmt.Sprint(recover())
@@ -398,7 +380,7 @@ func TestResultsIndependentOfCores(t *testing.T) {
 		for range 3 {
 			losses = append(losses, trainingStep(n, opt, x, tt))
 		}
-		return append(losses, n.Params()[0].Value.Flat()...)
+		return append(losses, elements(n.Params()[0].Value)...)
 	}
 	one, four := run(1), run(4)
 	for i := range one {

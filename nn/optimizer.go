@@ -13,16 +13,6 @@ import (
 // with the same parameter list every time.
 type Optimizer interface {
 	Step(params []*Param)
-	Name() string
-}
-
-// values returns the contiguous storage of a parameter's value and gradient.
-func values(p *Param) (w, g []float64) {
-	w, g = p.Value.flat(), p.Grad.flat()
-	if w == nil || g == nil {
-		panic(fmt.Sprintf("nn: parameter %s is not contiguous; make it with nn.New or nn.FromRows", p.Name))
-	}
-	return w, g
 }
 
 // state returns one zeroed slice per parameter, shaped like its values.
@@ -40,8 +30,7 @@ type SGD struct {
 	LR float64
 }
 
-func (o *SGD) Name() string { return "sgd" }
-
+// Step moves every parameter against its gradient.
 func (o *SGD) Step(params []*Param) {
 	for _, p := range params {
 		w, g := values(p)
@@ -60,8 +49,7 @@ type Momentum struct {
 	v      [][]float64
 }
 
-func (o *Momentum) Name() string { return "momentum" }
-
+// Step updates the velocities, then moves every parameter by its velocity.
 func (o *Momentum) Step(params []*Param) {
 	if o.v == nil {
 		o.v = state(params)
@@ -85,8 +73,8 @@ type AdaGrad struct {
 	h       [][]float64
 }
 
-func (o *AdaGrad) Name() string { return "adagrad" }
-
+// Step adds the squared gradients to h, then moves every parameter by its
+// gradient scaled down by √h.
 func (o *AdaGrad) Step(params []*Param) {
 	if o.h == nil {
 		o.h = state(params)
@@ -110,8 +98,8 @@ type RMSProp struct {
 	h            [][]float64
 }
 
-func (o *RMSProp) Name() string { return "rmsprop" }
-
+// Step updates the running average h of squared gradients, then moves every
+// parameter by its gradient scaled down by √h.
 func (o *RMSProp) Step(params []*Param) {
 	if o.h == nil {
 		o.h = state(params)
@@ -137,10 +125,8 @@ func (o *RMSProp) Step(params []*Param) {
 // exactly lr, whatever the size of its gradient.
 type Adam struct {
 	LR, Beta1, Beta2, Eps float64
-	t                     int
+	t                     int // steps taken
 	m, v                  [][]float64
-	w, g                  [][]float64 // this step's values and gradients, flat
-	consts                [9]float64  // β1, 1−β1, β2, 1−β2, 1−β1ᵗ, 1−β2ᵗ, lr, ε, 1/(1−β2ᵗ)
 }
 
 // NewAdam returns Adam with the usual β1 = 0.9, β2 = 0.999, ε = 1e−8.
@@ -148,78 +134,31 @@ func NewAdam(lr float64) *Adam {
 	return &Adam{LR: lr, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}
 }
 
-func (o *Adam) Name() string { return "adam" }
-
+// Step counts one more step t, then updates m and v and moves every
+// parameter by lr·m̂ / (√v̂ + ε).
 func (o *Adam) Step(params []*Param) {
 	if o.m == nil {
 		o.m, o.v = state(params), state(params)
-		o.w, o.g = make([][]float64, len(params)), make([][]float64, len(params))
 	}
 	o.t++
-	c1 := 1 - math.Pow(o.Beta1, float64(o.t))
-	c2 := 1 - math.Pow(o.Beta2, float64(o.t))
-	o.consts = [9]float64{o.Beta1, 1 - o.Beta1, o.Beta2, 1 - o.Beta2, c1, c2, o.LR, o.Eps, 1 / c2}
-	total := 0
-	for i, p := range params {
+	lr, b1, b2, eps := o.LR, o.Beta1, o.Beta2, o.Eps
+	c1 := 1 - math.Pow(b1, float64(o.t)) // 1 − β1ᵗ (for β1 = 0.9, exactly 1 from t = 356 on)
+	c2 := 1 - math.Pow(b2, float64(o.t)) // 1 − β2ᵗ
+	for k, p := range params {
 		w, g := values(p)
-		if len(g) < len(w) {
-			panic(fmt.Sprintf("nn: parameter %s has %d values but %d gradients", p.Name, len(w), len(g)))
+		g, m, v := g[:len(w)], o.m[k][:len(w)], o.v[k][:len(w)] // one length: Go checks bounds once, not per i
+		if fusedAdam(w, g, m, v, lr, b1, b2, eps, c1, c2) {
+			continue // this same update, done on many numbers at once (product.go)
 		}
-		o.w[i], o.g[i] = w, g[:len(w)]
-		total += len(w)
-	}
-	// Every element is updated on its own, so the elements can be dealt out
-	// to the cores in any split without changing a single bit. It pays only
-	// for networks too big for one core's cache (see kernel.go).
-	p := 1
-	if total >= adamSplitMin {
-		p = parallelism()
-	}
-	if p <= 1 {
-		o.update(0, total)
-		return
-	}
-	var parts [maxParts]task
-	for q := range p {
-		parts[q] = task{op: opAdam, adam: o, lo: total * q / p, hi: total * (q + 1) / p}
-	}
-	runParts(parts[:p])
-}
-
-// update runs this step's update on elements lo..hi−1 of the parameters
-// taken one after another.
-func (o *Adam) update(lo, hi int) {
-	start := 0
-	for i, w := range o.w {
-		end := start + len(w)
-		if a, b := max(lo, start)-start, min(hi, end)-start; a < b {
-			w, g, m, v := w[a:b], o.g[i][a:b], o.m[i][a:b], o.v[i][a:b]
-			done := adamSIMD(w, g, m, v, &o.consts)
-			adamGo(w[done:], g[done:], m[done:], v[done:], &o.consts)
-		}
-		start = end
-	}
-}
-
-// adamGo is the Adam update of the doc comment, element by element:
-//
-//	m ← β1·m + (1 − β1)·g;   v ← β2·v + (1 − β2)·g²
-//	w ← w − lr·(m/(1 − β1ᵗ)) / (√(v/(1 − β2ᵗ)) + ε)
-func adamGo(w, g, m, v []float64, k *[9]float64) {
-	b1, b1c, b2, b2c, c1, c2, lr, eps := k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7]
-	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
-	if c1 == 1 { // from step 349 on: m/1 = m, one division fewer
 		for i := range w {
-			m[i] = b1*m[i] + b1c*g[i]
-			v[i] = b2*v[i] + b2c*g[i]*g[i]
-			w[i] -= lr * m[i] / (math.Sqrt(v[i]/c2) + eps)
+			m[i] = b1*m[i] + (1-b1)*g[i]      // m ← β1·m + (1 − β1)·g
+			v[i] = b2*v[i] + (1-b2)*g[i]*g[i] // v ← β2·v + (1 − β2)·g²
+			mHat, vHat := m[i], v[i]/c2       // m̂ = m / (1 − β1ᵗ), v̂ = v / (1 − β2ᵗ)
+			if c1 != 1 {                      // once 1 − β1ᵗ is 1, dividing by it changes nothing
+				mHat /= c1
+			}
+			w[i] -= lr * mHat / (math.Sqrt(vHat) + eps) // w ← w − lr·m̂ / (√v̂ + ε)
 		}
-		return
-	}
-	for i := range w {
-		m[i] = b1*m[i] + b1c*g[i]
-		v[i] = b2*v[i] + b2c*g[i]*g[i]
-		w[i] -= lr * (m[i] / c1) / (math.Sqrt(v[i]/c2) + eps)
 	}
 }
 

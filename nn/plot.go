@@ -101,9 +101,9 @@ func widen(lo, hi float64, fitted bool) (float64, float64) {
 	return lo, hi
 }
 
-// Ticks returns about n "nice" tick positions (steps of 1, 2 or 5 times a
+// ticks returns about n "nice" tick positions (steps of 1, 2 or 5 times a
 // power of ten) inside [lo, hi].
-func Ticks(lo, hi float64, n int) []float64 {
+func ticks(lo, hi float64, n int) []float64 {
 	if !(hi > lo) || n < 1 {
 		return nil
 	}
@@ -155,12 +155,12 @@ func (p *Plot) SVG(w io.Writer) error {
 		p.svgRegions(&b, x0, x1, y0, y1, ph, sx, sy, f)
 	}
 	// Grid, ticks and tick labels.
-	for _, t := range Ticks(x0, x1, 6) {
+	for _, t := range ticks(x0, x1, 6) {
 		x := f(sx(t))
 		fmt.Fprintf(&b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#e5e5e5"/>`+"\n", x, f(top), x, f(top+ph))
 		fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="middle">%s</text>`+"\n", x, f(top+ph+16), tickLabel(t))
 	}
-	for _, t := range Ticks(y0, y1, 5) {
+	for _, t := range ticks(y0, y1, 5) {
 		y := f(sy(t))
 		fmt.Fprintf(&b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#e5e5e5"/>`+"\n", f(left), y, f(left+pw), y)
 		fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="end" dominant-baseline="middle">%s</text>`+"\n", f(left-6), y, tickLabel(t))

@@ -10,10 +10,10 @@ import (
 )
 
 func TestTicksAreNice(t *testing.T) {
-	if g := Ticks(0, 10, 5); len(g) != 6 || g[1] != 2 || g[5] != 10 {
-		t.Errorf("Ticks(0, 10, 5) = %v, want 0 2 4 6 8 10", g)
+	if g := ticks(0, 10, 5); len(g) != 6 || g[1] != 2 || g[5] != 10 {
+		t.Errorf("ticks(0, 10, 5) = %v, want 0 2 4 6 8 10", g)
 	}
-	for _, v := range Ticks(-0.3, 1.27, 5) {
+	for _, v := range ticks(-0.3, 1.27, 5) {
 		if v < -0.3 || v > 1.27 {
 			t.Errorf("tick %g outside [-0.3, 1.27]", v)
 		}

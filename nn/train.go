@@ -95,6 +95,8 @@ type DivergedError struct {
 	Weights bool    // the weights overflowed before the loss showed it (Loss unset)
 }
 
+// Error says at which step the loss became what, and suggests a learning
+// rate ten times smaller.
 func (e *DivergedError) Error() string {
 	what := fmt.Sprintf("the loss became %v", e.Loss)
 	if e.Weights {

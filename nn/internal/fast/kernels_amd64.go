@@ -1,15 +1,17 @@
-// The amd64 fast path of kernel.go (docs/performance.md explains it): the
-// declarations of the assembly in kernel_amd64.s, and the check, when the
-// package starts, of which vector instructions this CPU and OS support.
+//go:build !purego
 
-package nn
+// The amd64 kernels: the declarations of the assembly in kernels_amd64.s,
+// the check of which vector instructions this CPU and OS support, and the
+// loops that hand each kernel its blocks.
+
+package fast
 
 import (
 	"runtime"
 	"sync"
 )
 
-// panels holds the buffers gemmSIMD copies a block of B's columns into.
+// panels holds the buffers gemm copies a block of B's columns into.
 var panels = sync.Pool{New: func() any { return new([]float64) }}
 
 // gemmAVX512 sets C(i,j) = Σ_p A(i,p)·B(p,j) (+ bias[j] if bias is not nil)
@@ -24,7 +26,7 @@ func gemmAVX512(c *float64, ldc int, a *float64, sai, sak int, b *float64, ldb i
 //go:noescape
 func gemmAVX2(c *float64, ldc int, a *float64, sai, sak int, b *float64, ldb int, bias *float64, n, k int)
 
-// adamAVX512 is one Adam step over n parameters (see adamGo); k holds its
+// adamAVX512 is one Adam step over n parameters (see Adam); k holds its
 // constants: β1, 1−β1, β2, 1−β2, 1−β1ᵗ, 1−β2ᵗ, lr, ε, 1/(1−β2ᵗ); c1one is
 // 1 when 1−β1ᵗ is exactly 1.
 //
@@ -48,61 +50,61 @@ func transposeAVX512(dst *float64, ldd int, src *float64, lds int, rows, cols in
 //go:noescape
 func reluAVX512(dst, src *float64, n int)
 
-// reluGradAVX512 sets d[i] = v[i] where out[i] > 0, else +0, for i < n.
+// reluMaskAVX512 sets d[i] = v[i] where out[i] > 0, else +0, for i < n.
 //
 //go:noescape
-func reluGradAVX512(d, v, out *float64, n int)
+func reluMaskAVX512(d, v, out *float64, n int)
 
-// reluAVX2 and reluGradAVX2 are the same for n a multiple of 4.
+// reluAVX2 and reluMaskAVX2 are the same for n a multiple of 4.
 //
 //go:noescape
 func reluAVX2(dst, src *float64, n int)
 
 //go:noescape
-func reluGradAVX2(d, v, out *float64, n int)
+func reluMaskAVX2(d, v, out *float64, n int)
 
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 func xgetbv() (eax uint32)
 
-// detectSIMD asks the CPU (CPUID) which instructions it has and the OS
+// detect asks the CPU (CPUID) which instructions it has and the OS
 // (XGETBV) whether it saves the wide registers they use; both must agree.
-func detectSIMD() int {
+func detect() Level {
 	maxLeaf, _, _, _ := cpuid(0, 0)
 	if maxLeaf < 7 {
-		return simdNone
+		return Portable
 	}
 	_, _, ecx1, _ := cpuid(1, 0)
 	const fma, osxsave, avx = 1 << 12, 1 << 27, 1 << 28
 	if ecx1&(fma|osxsave|avx) != fma|osxsave|avx {
-		return simdNone
+		return Portable
 	}
 	xcr0 := xgetbv()
 	const sseYMM = 1<<1 | 1<<2              // XMM and upper YMM state
 	const zmm = sseYMM | 1<<5 | 1<<6 | 1<<7 // opmask, upper ZMM0–15, ZMM16–31
 	if xcr0&sseYMM != sseYMM {
-		return simdNone
+		return Portable
 	}
 	_, ebx7, _, _ := cpuid(7, 0)
 	const avx2, avx512f = 1 << 5, 1 << 16
 	if ebx7&avx2 == 0 {
-		return simdNone
+		return Portable
 	}
 	// macOS enables AVX-512 state lazily, so XCR0 does not tell; keep to AVX2 there.
 	if ebx7&avx512f != 0 && xcr0&zmm == zmm && runtime.GOOS != "darwin" {
-		return simdAVX512
+		return AVX512
 	}
-	return simdAVX2
+	return AVX2
 }
 
-// gemmSIMD computes rows lo..hi−1 and columns jlo..jhi−1 of the flat
-// product f with the best kernel the CPU has. Columns the AVX2 kernel does
-// not cover (fewer than 8 at the right edge) are left to the caller: it
-// returns the first column it did not compute.
-func gemmSIMD(f *flatProduct, lo, hi, jlo, jhi int) int {
+// gemm computes rows lo..hi−1 and columns jlo..jhi−1 of the product f
+// (k > 0) with the kernel set in use. Columns the AVX2 kernel does not cover
+// (fewer than 8 at the right edge) are left to the caller: it returns the
+// first column it did not compute.
+func gemm(f *product, lo, hi, jlo, jhi int) int {
 	n := hi - lo
 	a := &f.a[lo*f.sai]
-	switch simd {
-	case simdAVX512:
+	switch level {
+	case AVX512:
 		// Rows of B a multiple of 4 KiB apart fall into the same few cache
 		// sets and evict each other; a long product copies each block of 32
 		// columns of such a B into a contiguous panel first.
@@ -137,7 +139,7 @@ func gemmSIMD(f *flatProduct, lo, hi, jlo, jhi int) int {
 			panels.Put(panel)
 		}
 		return jhi
-	case simdAVX2:
+	case AVX2:
 		j := jlo
 		for ; j+8 <= jhi; j += 8 {
 			var bias *float64
@@ -151,11 +153,11 @@ func gemmSIMD(f *flatProduct, lo, hi, jlo, jhi int) int {
 	return jlo
 }
 
-// transposeSIMD writes the transpose of b (m×k, contiguous) into bt (k×m)
-// in 8×8 blocks, and returns how many rows and columns of b it covered (the
-// rest, fewer than 8 at the edges, is left to the caller).
-func transposeSIMD(bt, b []float64, m, k int) (rows, cols int) {
-	if simd != simdAVX512 {
+// transposeBlocks writes the transpose of b (m×k) into bt (k×m) in 8×8
+// blocks, and returns how many rows and columns of b it covered (the rest,
+// fewer than 8 at the edges, is left to the caller).
+func transposeBlocks(bt, b []float64, m, k int) (rows, cols int) {
+	if level != AVX512 {
 		return 0, 0
 	}
 	rows, cols = m&^7, k&^7
@@ -165,9 +167,9 @@ func transposeSIMD(bt, b []float64, m, k int) (rows, cols int) {
 	return rows, cols
 }
 
-// adamSIMD runs one Adam step over w, g, m, v (of equal length) and returns
+// adamVec runs one Adam step over w, g, m, v (of equal length) and returns
 // how many leading elements it did; the caller does the rest.
-func adamSIMD(w, g, m, v []float64, k *[9]float64) int {
+func adamVec(w, g, m, v []float64, k *[9]float64) int {
 	n := len(w)
 	if n == 0 {
 		return 0
@@ -177,11 +179,11 @@ func adamSIMD(w, g, m, v []float64, k *[9]float64) int {
 	if k[4] == 1 {
 		c1one = 1
 	}
-	switch simd {
-	case simdAVX512:
+	switch level {
+	case AVX512:
 		adamAVX512(&w[0], &g[0], &m[0], &v[0], n, k, c1one)
 		return n
-	case simdAVX2:
+	case AVX2:
 		n &^= 3
 		if n > 0 {
 			adamAVX2(&w[0], &g[0], &m[0], &v[0], n, k, c1one)
@@ -191,19 +193,19 @@ func adamSIMD(w, g, m, v []float64, k *[9]float64) int {
 	return 0
 }
 
-// reluSIMD sets dst = max(src, 0) element-wise and returns how many leading
+// reluVec sets dst = max(src, 0) element-wise and returns how many leading
 // elements it did.
-func reluSIMD(dst, src []float64) int {
+func reluVec(dst, src []float64) int {
 	n := len(dst)
 	if n == 0 {
 		return 0
 	}
 	src = src[:n]
-	switch simd {
-	case simdAVX512:
+	switch level {
+	case AVX512:
 		reluAVX512(&dst[0], &src[0], n)
 		return n
-	case simdAVX2:
+	case AVX2:
 		if n &^= 3; n > 0 {
 			reluAVX2(&dst[0], &src[0], n)
 		}
@@ -212,21 +214,21 @@ func reluSIMD(dst, src []float64) int {
 	return 0
 }
 
-// reluGradSIMD sets d = v where out > 0, else 0, and returns how many
+// reluMaskVec sets d = v where out > 0, else 0, and returns how many
 // leading elements it did.
-func reluGradSIMD(d, v, out []float64) int {
+func reluMaskVec(d, v, out []float64) int {
 	n := len(d)
 	if n == 0 {
 		return 0
 	}
 	v, out = v[:n], out[:n]
-	switch simd {
-	case simdAVX512:
-		reluGradAVX512(&d[0], &v[0], &out[0], n)
+	switch level {
+	case AVX512:
+		reluMaskAVX512(&d[0], &v[0], &out[0], n)
 		return n
-	case simdAVX2:
+	case AVX2:
 		if n &^= 3; n > 0 {
-			reluGradAVX2(&d[0], &v[0], &out[0], n)
+			reluMaskAVX2(&d[0], &v[0], &out[0], n)
 		}
 		return n
 	}

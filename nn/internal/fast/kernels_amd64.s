@@ -1,6 +1,9 @@
-// The amd64 fast path of kernel.go: the same sums as the portable Go
-// kernels, eight (AVX-512) or four (AVX2) output columns per instruction.
-// docs/performance.md explains the idea; kernel_amd64.go calls these.
+//go:build !purego
+
+// The amd64 kernels: the same sums as the Go twins in product.go and
+// elementwise.go, eight (AVX-512) or four (AVX2) output columns per
+// instruction. docs/performance.md explains the idea; kernels_amd64.go
+// calls these.
 
 #include "textflag.h"
 
@@ -389,7 +392,7 @@ TEXT ·xgetbv(SB), NOSPLIT, $0-4
 //	m ← β1·m + (1−β1)·g;  v ← β2·v + ((1−β2)·g)·g
 //	w ← w − (lr·(m/(1−β1ᵗ))) / (√(v/(1−β2ᵗ)) + ε)
 // The three divisions and the square root are most of its time, so:
-//   - once 0.9ᵗ < 2⁻⁵³ (from step 349 on), 1−β1ᵗ is exactly 1 and m/1 = m:
+//   - once 0.9ᵗ < 2⁻⁵⁴ (from step 356 on), 1−β1ᵗ rounds to exactly 1 and m/1 = m:
 //     that division is left out;
 //   - v/(1−β2ᵗ) divides by the same number c for every parameter. With
 //     y = 1/c rounded, q = v·y is within an ulp of v/c, r = v − c·q is exact
@@ -734,9 +737,9 @@ reluret512:
 	VZEROUPPER
 	RET
 
-// func reluGradAVX512(d, v, out *float64, n int)
+// func reluMaskAVX512(d, v, out *float64, n int)
 // d = v where out > 0, else +0.
-TEXT ·reluGradAVX512(SB), NOSPLIT, $0-32
+TEXT ·reluMaskAVX512(SB), NOSPLIT, $0-32
 	MOVQ   d+0(FP), DI
 	MOVQ   v+8(FP), SI
 	MOVQ   out+16(FP), DX
@@ -794,9 +797,9 @@ reluret2:
 	VZEROUPPER
 	RET
 
-// func reluGradAVX2(d, v, out *float64, n int)
+// func reluMaskAVX2(d, v, out *float64, n int)
 // n is a multiple of 4.
-TEXT ·reluGradAVX2(SB), NOSPLIT, $0-32
+TEXT ·reluMaskAVX2(SB), NOSPLIT, $0-32
 	MOVQ   d+0(FP), DI
 	MOVQ   v+8(FP), SI
 	MOVQ   out+16(FP), DX

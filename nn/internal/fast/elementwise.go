@@ -1,0 +1,103 @@
+package fast
+
+import "math"
+
+// ReLU sets dst[i] = max(x[i], 0), as Go's max does it (NaN stays NaN, −0
+// becomes +0). dst and x have the same length.
+func ReLU(dst, x []float64) {
+	done := reluVec(dst, x)
+	x = x[done:len(dst)]
+	for i, v := range x {
+		dst[done+i] = max(v, 0)
+	}
+}
+
+// ReLUMask sets dst[i] = dout[i] where out[i] > 0, else +0: the gradient of
+// ReLU, dout ⊙ [out > 0]. The three have the same length.
+func ReLUMask(dst, dout, out []float64) {
+	done := reluMaskVec(dst, dout, out)
+	reluMaskGo(dst[done:], dout[done:], out[done:])
+}
+
+// reluMaskGo is the Go twin of ReLUMask. It keeps or clears dout's bits with
+// a mask instead of branching: whether a unit was active is a coin toss the
+// CPU cannot predict, and a wrong guess costs more than the element's work.
+func reluMaskGo(dst, dout, out []float64) {
+	dout, out = dout[:len(dst)], out[:len(dst)]
+	for i := range dst {
+		keep := uint64(0)
+		if out[i] > 0 {
+			keep = ^keep
+		}
+		dst[i] = math.Float64frombits(math.Float64bits(dout[i]) & keep)
+	}
+}
+
+// AdamStep is what one Adam step needs besides the parameters: the learning
+// rate, β1, β2, ε, and the bias corrections C1 = 1 − β1ᵗ and C2 = 1 − β2ᵗ.
+type AdamStep struct{ LR, Beta1, Beta2, Eps, C1, C2 float64 }
+
+// Adam applies one Adam step to the parameters w, with gradients g and
+// moments m and v (all of one length), and returns true:
+//
+//	m ← β1·m + (1 − β1)·g;   v ← β2·v + ((1 − β2)·g)·g
+//	w ← w − (lr·(m/C1)) / (√(v/C2) + ε)
+//
+// these operations in this order for every element. Where the CPU has no
+// vector form of it (Level Portable) it does nothing and returns false: the
+// caller's own loop is the Go twin.
+func Adam(w, g, m, v []float64, s AdamStep) bool {
+	if level == Portable {
+		return false
+	}
+	n := len(w)
+	t := part{op: opAdam, adam: adamPart{w, g[:n], m[:n], v[:n], s.constants()}, hi: n}
+	// Every element is updated on its own, so the elements can be dealt out
+	// to the cores in any split without changing a single bit.
+	ways := 1
+	if n >= adamSplitMin {
+		ways = parallelism()
+	}
+	if ways <= 1 {
+		t.run()
+		return true
+	}
+	var parts [maxParts]part
+	for q := range ways {
+		parts[q] = t
+		parts[q].lo, parts[q].hi = n*q/ways, n*(q+1)/ways
+	}
+	runAll(parts[:ways])
+	return true
+}
+
+// adamPart is the data of one Adam step, with its constants.
+type adamPart struct {
+	w, g, m, v []float64
+	k          [9]float64
+}
+
+// constants are the numbers the vector kernels load: β1, 1−β1, β2, 1−β2,
+// 1−β1ᵗ, 1−β2ᵗ, lr, ε and 1/(1−β2ᵗ).
+func (s AdamStep) constants() [9]float64 {
+	return [9]float64{s.Beta1, 1 - s.Beta1, s.Beta2, 1 - s.Beta2, s.C1, s.C2, s.LR, s.Eps, 1 / s.C2}
+}
+
+// run updates elements lo..hi−1: with the vector kernel, and what it leaves
+// (AVX2 takes four at a time) with the Go twin.
+func (a *adamPart) run(lo, hi int) {
+	w, g, m, v := a.w[lo:hi], a.g[lo:hi], a.m[lo:hi], a.v[lo:hi]
+	done := adamVec(w, g, m, v, &a.k)
+	adamGo(w[done:], g[done:], m[done:], v[done:], &a.k)
+}
+
+// adamGo is the Go twin of the vector Adam kernels.
+func adamGo(w, g, m, v []float64, k *[9]float64) {
+	b1, b1c, b2, b2c, c1, c2, lr, eps := k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7]
+	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
+	for i := range w {
+		m[i] = b1*m[i] + b1c*g[i]
+		v[i] = b2*v[i] + b2c*g[i]*g[i]
+		w[i] -= lr * (m[i] / c1) / (math.Sqrt(v[i]/c2) + eps)
+	}
+}

@@ -1,0 +1,347 @@
+package fast
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+)
+
+// withLevel runs f with the kernel set l.
+func withLevel(l Level, f func()) {
+	defer Use(Use(l))
+	f()
+}
+
+// random is n values, normal with about a third of them 0 (as ReLU outputs
+// and images have) and a few negative zeros.
+func random(rng *rand.Rand, n int) []float64 {
+	v := make([]float64, n)
+	for i := range v {
+		switch rng.IntN(6) {
+		case 0, 1:
+		case 2:
+			v[i] = math.Copysign(0, -1)
+		default:
+			v[i] = rng.NormFloat64()
+		}
+	}
+	return v
+}
+
+// reference is a·b for a n×k and b k×m, computed as nn.Dot computes it: the
+// i-k-j loops, every term added in order.
+func reference(a, b []float64, n, k, m int) []float64 {
+	c := make([]float64, n*m)
+	for i := range n {
+		for p := range k {
+			aip := a[i*k+p]
+			for j := range m {
+				c[i*m+j] += aip * b[p*m+j]
+			}
+		}
+	}
+	return c
+}
+
+// transposed returns xᵀ for x r×c.
+func transposed(x []float64, r, c int) []float64 {
+	t := make([]float64, len(x))
+	for i := range r {
+		for j := range c {
+			t[j*r+i] = x[i*c+j]
+		}
+	}
+	return t
+}
+
+// nans is n NaNs: a kernel that skips an element shows it.
+func nans(n int) []float64 {
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = math.NaN()
+	}
+	return v
+}
+
+// differ returns the first index where got and want differ in any bit (two
+// NaNs count as equal), or −1.
+func differ(got, want []float64) int {
+	if len(got) != len(want) {
+		return 0
+	}
+	for i := range want {
+		if math.Float64bits(got[i]) != math.Float64bits(want[i]) && !(math.IsNaN(got[i]) && math.IsNaN(want[i])) {
+			return i
+		}
+	}
+	return -1
+}
+
+// shapes are n×k·k×m products: edge sizes (0, 1, the vector widths 4 and 8
+// and one either side, the 6-row blocks, 15, 784, widths a multiple of 512)
+// and random ones.
+func shapes(rng *rand.Rand) [][3]int {
+	s := [][3]int{
+		{1, 1, 1}, {1, 784, 64}, {15, 784, 64}, {15, 64, 64}, {15, 64, 10}, {64, 15, 64},
+		{784, 15, 64}, {64, 15, 10}, {128, 64, 64}, {7, 13, 5}, {3, 1, 9}, {200, 300, 50},
+		{6, 5, 32}, {12, 3, 33}, {5, 2, 31}, {13, 8, 7}, {1, 1, 100}, {2, 17, 3}, {11, 1, 8},
+		{4, 0, 0}, {3, 7, 0}, {0, 0, 0}, {5, 0, 3}, {0, 4, 6},
+		{13, 130, 512}, {24, 128, 1024}, {12, 200, 520}, // rows of b 4 KiB apart: copied to panels
+	}
+	for range 40 {
+		s = append(s, [3]int{1 + rng.IntN(40), 1 + rng.IntN(70), 1 + rng.IntN(90)})
+	}
+	return s
+}
+
+// TestProductsSameBitsEverywhere checks Mul (with and without bias), MulAT
+// and MulBT with every kernel set this machine has (the Go twins first)
+// against the plain loops of nn.Dot, bit for bit.
+func TestProductsSameBitsEverywhere(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	for _, s := range shapes(rng) {
+		n, k, m := s[0], s[1], s[2]
+		a, b, bias := random(rng, n*k), random(rng, k*m), random(rng, m)
+		at, bt := transposed(a, n, k), transposed(b, k, m)
+		want := reference(a, b, n, k, m)
+		wantBias := append([]float64(nil), want...)
+		for i := range wantBias {
+			wantBias[i] += bias[i%m]
+		}
+		for _, l := range Available() {
+			withLevel(l, func() {
+				for _, c := range []struct {
+					op        string
+					run       func(c []float64)
+					wantOfRun []float64
+				}{
+					{"Mul", func(c []float64) { Mul(c, a, b, nil, n, k, m) }, want},
+					{"Mul+bias", func(c []float64) { Mul(c, a, b, bias, n, k, m) }, wantBias},
+					{"MulAT", func(c []float64) { MulAT(c, at, b, n, k, m) }, want},
+					{"MulBT", func(c []float64) { MulBT(c, a, bt, n, k, m) }, want},
+				} {
+					got := nans(n * m)
+					c.run(got)
+					if i := differ(got, c.wantOfRun); i >= 0 {
+						t.Errorf("%s %s %d×%d·%d×%d: element %d = %v, want %v", l, c.op, n, k, k, m, i, got[i], c.wantOfRun[i])
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestProductsSplitSameBits forces every product to be split across
+// goroutines, with GOMAXPROCS 1, 2, 3 and 8, and checks the bits do not change.
+func TestProductsSplitSameBits(t *testing.T) {
+	defer SplitAll()()
+	rng := rand.New(rand.NewPCG(23, 24))
+	for _, s := range [][3]int{{15, 784, 64}, {128, 784, 64}, {784, 128, 64}, {9, 500, 100}, {300, 200, 33}} {
+		n, k, m := s[0], s[1], s[2]
+		a, b := random(rng, n*k), random(rng, k*m)
+		at, bt := transposed(a, n, k), transposed(b, k, m)
+		want := reference(a, b, n, k, m)
+		for _, l := range Available() {
+			for _, procs := range []int{1, 2, 3, 8} {
+				withLevel(l, func() {
+					defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+					for op, run := range map[string]func(c []float64){
+						"Mul":   func(c []float64) { Mul(c, a, b, nil, n, k, m) },
+						"MulAT": func(c []float64) { MulAT(c, at, b, n, k, m) },
+						"MulBT": func(c []float64) { MulBT(c, a, bt, n, k, m) },
+					} {
+						got := nans(n * m)
+						run(got)
+						if i := differ(got, want); i >= 0 {
+							t.Errorf("%s %v GOMAXPROCS %d %s: element %d = %v, want %v", l, s, procs, op, i, got[i], want[i])
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestSplitProductAllocatesNothing: handing parts to the helper goroutines
+// allocates nothing.
+func TestSplitProductAllocatesNothing(t *testing.T) {
+	defer SplitAll()()
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	rng := rand.New(rand.NewPCG(25, 26))
+	a, b, c := random(rng, 128*64), random(rng, 64*64), make([]float64, 128*64)
+	w, g, m, v := random(rng, 4096), random(rng, 4096), make([]float64, 4096), make([]float64, 4096)
+	step := func() {
+		Mul(c, a, b, nil, 128, 64, 64)
+		MulAT(c[:64*64], a, c, 64, 128, 64)
+		MulBT(c, a, b, 128, 64, 64)
+		Adam(w, g, m, v, AdamStep{LR: 0.001, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, C1: 0.1, C2: 0.001})
+	}
+	step()
+	if allocs := testing.AllocsPerRun(20, step); allocs > 0 {
+		t.Errorf("split products and Adam step allocate %v times, want 0", allocs)
+	}
+}
+
+// TestTransposeSameEverywhere checks the copy of bᵀ that MulBT makes for the
+// vector kernels, on shapes around their 8×8 blocks.
+func TestTransposeSameEverywhere(t *testing.T) {
+	rng := rand.New(rand.NewPCG(33, 34))
+	for _, s := range [][2]int{{1, 1}, {8, 8}, {7, 9}, {9, 7}, {16, 24}, {64, 64}, {64, 10}, {10, 64}, {17, 33}, {784, 64}} {
+		b := random(rng, s[0]*s[1])
+		want := transposed(b, s[0], s[1])
+		for _, l := range Available() {
+			withLevel(l, func() {
+				got := nans(len(b))
+				transpose(got, b, s[0], s[1])
+				if i := differ(got, want); i >= 0 {
+					t.Errorf("%s transpose of %d×%d: element %d = %v, want %v", l, s[0], s[1], i, got[i], want[i])
+				}
+			})
+		}
+	}
+}
+
+// TestReLUSameBitsEverywhere checks ReLU and ReLUMask against max(x, 0) and
+// dout ⊙ [out > 0] on lengths around the vector widths, with −0, NaN,
+// infinities and subnormals.
+func TestReLUSameBitsEverywhere(t *testing.T) {
+	special := []float64{0, math.Copysign(0, -1), math.NaN(), math.Inf(1), math.Inf(-1), 1e-320, -1e-320, 2, -2}
+	for _, n := range []int{0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 45, 63, 960, 1280} {
+		rng := rand.New(rand.NewPCG(39, uint64(n)))
+		x, dout := make([]float64, n), make([]float64, n)
+		for _, v := range [][]float64{x, dout} {
+			for i := range v {
+				if rng.IntN(3) == 0 {
+					v[i] = special[rng.IntN(len(special))]
+				} else {
+					v[i] = rng.NormFloat64()
+				}
+			}
+		}
+		wantOut, wantGrad := make([]float64, n), make([]float64, n)
+		for i, v := range x {
+			wantOut[i] = max(v, 0)
+			if wantOut[i] > 0 {
+				wantGrad[i] = dout[i]
+			}
+		}
+		for _, l := range Available() {
+			withLevel(l, func() {
+				out, grad := nans(n), nans(n)
+				ReLU(out, x)
+				ReLUMask(grad, dout, out)
+				if i := differ(out, wantOut); i >= 0 {
+					t.Errorf("%s ReLU, length %d: element %d = %v, want %v", l, n, i, out[i], wantOut[i])
+				}
+				if i := differ(grad, wantGrad); i >= 0 {
+					t.Errorf("%s ReLUMask, length %d: element %d = %v, want %v", l, n, i, grad[i], wantGrad[i])
+				}
+			})
+		}
+	}
+}
+
+// TestAdamSameBitsEverywhere checks the vector Adam step against its Go
+// twin on lengths around the vector widths, split and not, before and after
+// step 356 (from which 1−β1ᵗ is exactly 1), with gradients whose square
+// under- or overflows, NaN and infinity.
+func TestAdamSameBitsEverywhere(t *testing.T) {
+	withLevel(Portable, func() {
+		if Adam(nil, nil, nil, nil, AdamStep{}) {
+			t.Error("Adam reports a step done with the Go twins in use: the caller's loop would not run")
+		}
+	})
+	const beta1, beta2, lr, eps = 0.9, 0.999, 0.01, 1e-8
+	special := []float64{1e-160, -1e-170, 3e-200, 1e-300, 5e-324, 1e160, 1e200, math.NaN(), math.Inf(-1)}
+	// train runs steps from+1 … from+4 on copies of w, m, v, with the vector
+	// kernels of l, or with the Go twin when l is Portable.
+	train := func(l Level, split bool, from int, w, m, v []float64) [3][]float64 {
+		w, m, v = append([]float64(nil), w...), append([]float64(nil), m...), append([]float64(nil), v...)
+		for step := from + 1; step <= from+4; step++ {
+			g := random(rand.New(rand.NewPCG(29, uint64(step))), len(w))
+			copy(g[min(8*(step-from), len(g)):], special[step-from:])
+			s := AdamStep{LR: lr, Beta1: beta1, Beta2: beta2, Eps: eps,
+				C1: 1 - math.Pow(beta1, float64(step)), C2: 1 - math.Pow(beta2, float64(step))}
+			if l == Portable {
+				k := s.constants()
+				adamGo(w, g, m, v, &k)
+				continue
+			}
+			withLevel(l, func() {
+				if split {
+					defer SplitAll()()
+					defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(3))
+				}
+				if !Adam(w, g, m, v, s) {
+					t.Fatalf("%s: Adam did not run", l)
+				}
+			})
+		}
+		return [3][]float64{w, m, v}
+	}
+	for _, n := range []int{1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33, 64, 640, 50176, 90300} {
+		rng := rand.New(rand.NewPCG(27, uint64(n)))
+		w, m, v := random(rng, n), random(rng, n), random(rng, n)
+		for i := range v {
+			v[i] *= v[i] // v holds squares
+		}
+		for _, from := range []int{0, 1000} {
+			want := train(Portable, false, from, w, m, v)
+			for _, l := range Available()[1:] {
+				for _, split := range []bool{false, true} {
+					got := train(l, split, from, w, m, v)
+					for q, name := range []string{"w", "m", "v"} {
+						if i := differ(got[q], want[q]); i >= 0 {
+							t.Fatalf("%s Adam, length %d, from step %d, split %v: %s[%d] = %v, want %v (Go twin)",
+								l, n, from, split, name, i, got[q][i], want[q][i])
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestDivisionByReciprocal checks, on many numbers, the arithmetic fact the
+// vector Adam step relies on to replace v/c by multiplications (see
+// kernels_amd64.s): with y = 1/c rounded, q = v·y and r = v − c·q (exact, by
+// a fused multiply-add), q + r·y rounded equals v/c rounded, for v in
+// [2⁻⁹⁰⁰, 2⁹⁰⁰] and every c = 1 − 0.999ᵗ Adam uses. (A longer run of the same
+// check, 1.2 billion cases, found no exception either.)
+func TestDivisionByReciprocal(t *testing.T) {
+	rng := rand.New(rand.NewPCG(35, 36))
+	for step := 1; step <= 40000; step += 7 {
+		c := 1 - math.Pow(0.999, float64(step))
+		y := 1 / c
+		for range 30 {
+			v := math.Ldexp(1+rng.Float64(), rng.IntN(1801)-900)
+			if rng.IntN(2) == 0 {
+				v = math.Ldexp(1+rng.Float64(), -rng.IntN(60))
+			}
+			q := v * y
+			r := math.FMA(-c, q, v)
+			if got := math.FMA(r, y, q); got != v/c {
+				t.Fatalf("v = %v, c = %v: corrected quotient %v, v/c = %v", v, c, got, v/c)
+			}
+		}
+	}
+}
+
+// TestLevels checks the names of the kernel sets and that the environment
+// switches were obeyed when the package started.
+func TestLevels(t *testing.T) {
+	if got := fmt.Sprint(Available()[0]); got != "go" {
+		t.Errorf("Available()[0] = %s, want go", got)
+	}
+	if envSet("NNFS_NOASM") && level != Portable {
+		t.Errorf("NNFS_NOASM is set, but the kernel set in use is %s", level)
+	}
+	if envSet("NNFS_NOAVX512") && level == AVX512 {
+		t.Error("NNFS_NOAVX512 is set, but the kernel set in use is avx512")
+	}
+	if !envSet("NNFS_NOASM") && !envSet("NNFS_NOAVX512") && level != detect() {
+		t.Errorf("kernel set in use %s, but this machine has %s", level, detect())
+	}
+}

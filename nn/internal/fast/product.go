@@ -1,0 +1,240 @@
+package fast
+
+import "sync/atomic"
+
+// product is C = A·B (+ a bias row) over flat storage, the form every kernel
+// takes: A(i,p) = a[i·sai + p·sak], B(p,j) = b[p·ldb + j], C(i,j) = c[i·ldc + j],
+// for i < n, p < k, j < m. The two strides of A serve both a·b (sai = k,
+// sak = 1) and aᵀ·b (sai = 1, sak = n), so aᵀ is never formed.
+type product struct {
+	c, a, b, bias      []float64
+	ldc, sai, sak, ldb int
+	n, k, m            int
+}
+
+// Mul sets c = a·b, plus bias added to every row when bias is not nil:
+// a is n×k, b is k×m and c is n×m, each stored row after row. c must not
+// share storage with a or b.
+func Mul(c, a, b, bias []float64, n, k, m int) {
+	split(opMul, product{c: c, a: a, b: b, bias: bias, ldc: m, sai: k, sak: 1, ldb: m, n: n, k: k, m: m})
+}
+
+// MulAT sets c = aᵀ·b, where a is k×n, b is k×m and c is n×m.
+func MulAT(c, a, b []float64, n, k, m int) {
+	split(opMul, product{c: c, a: a, b: b, ldc: m, sai: 1, sak: n, ldb: m, n: n, k: k, m: m})
+}
+
+// MulBT sets c = a·bᵀ, where a is n×k, b is m×k and c is n×m.
+func MulBT(c, a, b []float64, n, k, m int) {
+	if level == Portable || k == 0 || m == 0 {
+		split(opMulBT, product{c: c, a: a, b: b, ldc: m, sai: k, sak: 1, ldb: k, n: n, k: k, m: m})
+		return
+	}
+	// The vector kernels want the columns of bᵀ side by side in memory, so
+	// bᵀ is copied first: a small price, paid once for all the rows of a.
+	s := spare.Swap(nil)
+	if s == nil || cap(*s) < k*m {
+		s = &[]float64{}
+		*s = make([]float64, k*m)
+	}
+	bt := (*s)[:k*m]
+	transpose(bt, b, m, k)
+	split(opMul, product{c: c, a: a, b: bt, ldc: m, sai: k, sak: 1, ldb: m, n: n, k: k, m: m})
+	spare.Store(s)
+}
+
+// spare is the buffer MulBT copies bᵀ into, kept between calls (a call that
+// finds it taken by another goroutine makes its own), so that training
+// allocates nothing once it has been made as large as the largest bᵀ.
+var spare atomic.Pointer[[]float64]
+
+// split runs the product p, split into blocks across the cores when it is
+// large enough to pay for it. Each output element is computed by exactly one
+// goroutine, in the same order whatever the split, so results never depend
+// on scheduling or GOMAXPROCS.
+func split(op int, p product) {
+	n, k, m := p.n, p.k, p.m
+	if n == 0 || m == 0 {
+		return
+	}
+	t := part{op: op, p: p, hi: n, jhi: m}
+	ways := 1
+	if work, touched := n*k*m, n*k+k*m+n*m; work >= splitMinWork && work >= splitMinIntensity*touched {
+		ways = parallelism()
+	}
+	if ways <= 1 {
+		t.run()
+		return
+	}
+	// A grid of blocks whose sides are whole units of the vector kernel:
+	// 6 rows and 32 (AVX-512) or 8 (AVX2) columns; a block of less would
+	// waste part of a vector register.
+	rowUnit, colUnit := 1, 1
+	switch {
+	case op != opMul:
+	case level == AVX512:
+		rowUnit, colUnit = 6, 32
+	case level == AVX2:
+		rowUnit, colUnit = 6, 8
+	}
+	nr, nc := (n+rowUnit-1)/rowUnit, (m+colUnit-1)/colUnit
+	pr := min(nr, ways) // rows first: each part then reads only its rows of a
+	pc := min(nc, max(ways/pr, 1))
+	var parts [maxParts]part
+	q := 0
+	for r := range pr {
+		for c := range pc {
+			parts[q] = t
+			parts[q].lo, parts[q].hi = min(nr*r/pr*rowUnit, n), min(nr*(r+1)/pr*rowUnit, n)
+			parts[q].jlo, parts[q].jhi = min(nc*c/pc*colUnit, m), min(nc*(c+1)/pc*colUnit, m)
+			q++
+		}
+	}
+	runAll(parts[:q])
+}
+
+// mulRows is the Go twin of the product kernels: rows lo..hi−1, columns
+// jlo..jhi−1 of C = A·B (+ bias). Row i of C is built as the sum over p of
+// A(i,p) times row p of B, the i-k-j order of nn.Dot, skipping the terms
+// where A(i,p) is 0 (ReLU outputs and image backgrounds are mostly zeros);
+// the bias is added after the sum.
+func (f *product) mulRows(lo, hi, jlo, jhi int) {
+	for i := lo; i < hi; i++ {
+		var acc axpyGroup
+		acc.start(f.c[i*f.ldc+jlo : i*f.ldc+jhi])
+		if f.sak == 1 { // a·b: row i of A is a slice of a
+			for p, aip := range f.a[i*f.sai : i*f.sai+f.k] {
+				if aip != 0 {
+					acc.add(aip, f.b[p*f.ldb+jlo:p*f.ldb+jhi])
+				}
+			}
+		} else { // aᵀ·b: row i of A is column i of a
+			for p, q := 0, i*f.sai; p < f.k; p, q = p+1, q+f.sak {
+				if aip := f.a[q]; aip != 0 {
+					acc.add(aip, f.b[p*f.ldb+jlo:p*f.ldb+jhi])
+				}
+			}
+		}
+		acc.flush()
+		if f.bias != nil {
+			out := f.c[i*f.ldc+jlo : i*f.ldc+jhi]
+			for j, v := range f.bias[jlo:jhi] {
+				out[j] += v
+			}
+		}
+	}
+}
+
+// axpyGroup adds rows a·x to one output row y, four at a time: one pass
+//
+//	y[j] = y[j] + a0·x0[j] + a1·x1[j] + a2·x2[j] + a3·x3[j]
+//
+// (Go adds left to right) does exactly what four axpy passes would, in the
+// same order, but loads and stores y[j] once instead of four times.
+type axpyGroup struct {
+	y []float64
+	a [4]float64
+	x [4][]float64
+	n int
+}
+
+func (g *axpyGroup) start(y []float64) {
+	clear(y)
+	g.y, g.n = y, 0
+}
+
+func (g *axpyGroup) add(a float64, x []float64) {
+	g.a[g.n], g.x[g.n] = a, x
+	g.n++
+	if g.n == 4 {
+		axpy4(g.y, g.x[0], g.x[1], g.x[2], g.x[3], g.a[0], g.a[1], g.a[2], g.a[3])
+		g.n = 0
+	}
+}
+
+func (g *axpyGroup) flush() {
+	for q := range g.n {
+		axpy(g.y, g.x[q], g.a[q])
+	}
+	g.n = 0
+}
+
+// axpy4 sets y += a0·x0, then += a1·x1, += a2·x2, += a3·x3, in one pass.
+func axpy4(y, x0, x1, x2, x3 []float64, a0, a1, a2, a3 float64) {
+	n := len(y)
+	x0, x1, x2, x3 = x0[:n], x1[:n], x2[:n], x3[:n]
+	for j := range y {
+		y[j] = y[j] + a0*x0[j] + a1*x1[j] + a2*x2[j] + a3*x3[j]
+	}
+}
+
+// axpy sets y += a·x (the name BLAS gives it).
+func axpy(y, x []float64, a float64) {
+	x = x[:len(y)]
+	for j, v := range x {
+		y[j] += a * v
+	}
+}
+
+// mulBTRows is the Go twin for C = A·Bᵀ with B stored m×k (ldb = k): each
+// C(i,j) is the dot product of row i of A and row j of B, summed in the
+// same order as mulRows sums it; four of them side by side.
+func (f *product) mulBTRows(lo, hi, jlo, jhi int) {
+	k := f.k
+	for i := lo; i < hi; i++ {
+		arow, out := f.a[i*k:(i+1)*k], f.c[i*f.ldc:]
+		j := jlo
+		for ; j+4 <= jhi; j += 4 {
+			b0, b1, b2, b3 := f.b[j*k:(j+1)*k], f.b[(j+1)*k:(j+2)*k], f.b[(j+2)*k:(j+3)*k], f.b[(j+3)*k:(j+4)*k]
+			var s0, s1, s2, s3 float64
+			for p, v := range arow {
+				s0 += v * b0[p]
+				s1 += v * b1[p]
+				s2 += v * b2[p]
+				s3 += v * b3[p]
+			}
+			out[j], out[j+1], out[j+2], out[j+3] = s0, s1, s2, s3
+		}
+		for ; j < jhi; j++ {
+			out[j] = dot(arow, f.b[j*k:(j+1)*k])
+		}
+	}
+}
+
+// dot returns Σ x[i]·y[i].
+func dot(x, y []float64) float64 {
+	y = y[:len(x)]
+	s := 0.0
+	for i, v := range x {
+		s += v * y[i]
+	}
+	return s
+}
+
+// transpose writes bᵀ (k×m) into bt, for b m×k: 8×8 blocks at a time in
+// vector registers where the CPU can, the edges in Go.
+func transpose(bt, b []float64, m, k int) {
+	rows, cols := transposeBlocks(bt, b, m, k)
+	transposeRect(bt, b, m, k, 0, rows, cols, k)
+	transposeRect(bt, b, m, k, rows, m, 0, k)
+}
+
+// transposeRect writes bt[p·m + j] = b[j·k + p] for rows j0 ≤ j < j1 and
+// columns p0 ≤ p < p1 of b. It reads four rows side by side, so that each
+// row of bᵀ is written four neighbours at a time rather than one element per
+// cache line.
+func transposeRect(bt, b []float64, m, k, j0, j1, p0, p1 int) {
+	j := j0
+	for ; j+4 <= j1; j += 4 {
+		r0, r1, r2, r3 := b[j*k:j*k+p1], b[(j+1)*k:(j+1)*k+p1], b[(j+2)*k:(j+2)*k+p1], b[(j+3)*k:(j+3)*k+p1]
+		for p := p0; p < p1; p++ {
+			o := bt[p*m+j : p*m+j+4 : p*m+j+4]
+			o[0], o[1], o[2], o[3] = r0[p], r1[p], r2[p], r3[p]
+		}
+	}
+	for ; j < j1; j++ {
+		for p := p0; p < p1; p++ {
+			bt[p*m+j] = b[j*k+p]
+		}
+	}
+}

@@ -1,0 +1,120 @@
+// Chapter 5 (ch05_backprop) uses this file: the Matrix operations of a
+// training step written into a destination that the caller keeps from batch
+// to batch, so that training allocates nothing. dst.Mul(a, b) is Dot(a, b),
+// dst.ReLU(x) is x.Apply(ReLU), and so on: the same numbers, bit for bit.
+//
+// This is also the one place in nn that calls nn/internal/fast, which
+// computes these as fast as the CPU allows (docs/performance.md).
+
+package nn
+
+import (
+	"fmt"
+
+	"nnfromscratch/nn/internal/fast"
+)
+
+// Mul sets dst = a·b and returns dst: Dot(a, b) without allocating.
+// dst must be a.Rows()×b.Cols(), made by New, and share no storage with a or b.
+func (dst Matrix) Mul(a, b Matrix) Matrix {
+	dst.checkProduct("Mul", "%s · %s", a, b, a.Rows(), a.Cols(), b.Rows(), b.Cols())
+	fast.Mul(dst.storage("Mul"), elements(a), elements(b), nil, a.Rows(), a.Cols(), b.Cols())
+	return dst
+}
+
+// MulAddRow sets dst = a·b + row, the 1×cols row added to every row of the
+// product, and returns dst: AddRow(Dot(a, b), row) without allocating. For a
+// Dense layer this is out = x·W + b.
+func (dst Matrix) MulAddRow(a, b, row Matrix) Matrix {
+	dst.checkProduct("MulAddRow", "%s · %s", a, b, a.Rows(), a.Cols(), b.Rows(), b.Cols())
+	if row.Rows() != 1 || row.Cols() != b.Cols() {
+		panic(fmt.Sprintf("nn.MulAddRow: row %s cannot broadcast over %s (want 1×%d)", row.Shape(), dst.Shape(), b.Cols()))
+	}
+	fast.Mul(dst.storage("MulAddRow"), elements(a), elements(b), row[0], a.Rows(), a.Cols(), b.Cols())
+	return dst
+}
+
+// MulAT sets dst = aᵀ·b and returns dst: Dot(a.T(), b) without forming aᵀ.
+// For a Dense layer this is dW = xᵀ·dout.
+func (dst Matrix) MulAT(a, b Matrix) Matrix {
+	dst.checkProduct("MulAT", "%sᵀ · %s", a, b, a.Cols(), a.Rows(), b.Rows(), b.Cols())
+	fast.MulAT(dst.storage("MulAT"), elements(a), elements(b), a.Cols(), a.Rows(), b.Cols())
+	return dst
+}
+
+// MulBT sets dst = a·bᵀ and returns dst: Dot(a, b.T()) without allocating.
+// For a Dense layer this is dx = dout·Wᵀ.
+func (dst Matrix) MulBT(a, b Matrix) Matrix {
+	dst.checkProduct("MulBT", "%s · %sᵀ", a, b, a.Rows(), a.Cols(), b.Cols(), b.Rows())
+	fast.MulBT(dst.storage("MulBT"), elements(a), elements(b), a.Rows(), a.Cols(), b.Rows())
+	return dst
+}
+
+// checkProduct panics unless an n×k matrix times a k2×m one is k = k2 and
+// fits dst (n×m); form shows the product, as "%s · %sᵀ".
+func (dst Matrix) checkProduct(op, form string, a, b Matrix, n, k, k2, m int) {
+	if k != k2 || dst.Rows() != n || dst.Cols() != m {
+		panic(fmt.Sprintf("nn.%s: "+form+" into %s: shapes not aligned", op, a.Shape(), b.Shape(), dst.Shape()))
+	}
+}
+
+// ReLU sets dst = max(0, x) element-wise and returns dst: x.Apply(ReLU)
+// without allocating. dst must have x's shape.
+func (dst Matrix) ReLU(x Matrix) Matrix {
+	sameShape("ReLU", dst, x)
+	if d, s := dst.flat(), x.flat(); d != nil && s != nil {
+		fast.ReLU(d, s) // the whole batch in one pass
+		return dst
+	}
+	for i := range dst {
+		fast.ReLU(dst[i], x[i])
+	}
+	return dst
+}
+
+// ReLUMask sets dst = dout ⊙ [out > 0] and returns dst: dout where out is
+// positive, 0 elsewhere, the backward pass of ReLU (out is ReLU's output,
+// and ReLU'(z) is 1 exactly where it is positive). The three share a shape.
+func (dst Matrix) ReLUMask(dout, out Matrix) Matrix {
+	sameShape("ReLUMask", dst, dout)
+	sameShape("ReLUMask", dst, out)
+	if d, g, o := dst.flat(), dout.flat(), out.flat(); d != nil && g != nil && o != nil {
+		fast.ReLUMask(d, g, o) // the whole batch in one pass
+		return dst
+	}
+	for i := range dst {
+		fast.ReLUMask(dst[i], dout[i], out[i])
+	}
+	return dst
+}
+
+// fusedAdam is the hook of Adam.Step: it applies one Adam step, the update
+// of the loop in Adam.Step, to one parameter's values w, gradients g and
+// moments m, v with vector instructions where the CPU has them, to the same
+// bits, and reports whether it did; if not, Adam.Step runs its loop.
+func fusedAdam(w, g, m, v []float64, lr, beta1, beta2, eps, c1, c2 float64) bool {
+	return fast.Adam(w, g, m, v, fast.AdamStep{LR: lr, Beta1: beta1, Beta2: beta2, Eps: eps, C1: c1, C2: c2})
+}
+
+// storage returns dst's backing array, to write a result into; dst must be
+// made by this package (rows side by side in one array).
+func (dst Matrix) storage(op string) []float64 {
+	d := dst.flat()
+	if d == nil {
+		panic(fmt.Sprintf("nn.%s: the destination %s must be made by nn.New (its rows in one array)", op, dst.Shape()))
+	}
+	return d
+}
+
+// elements returns m's elements in row order: its own backing array for a
+// matrix made by this package, else a copy.
+func elements(m Matrix) []float64 {
+	if f := m.flat(); f != nil {
+		return f
+	}
+	out := make([]float64, 0, m.Rows()*m.Cols())
+	for _, r := range m {
+		out = append(out, r...)
+	}
+	return out
+}
