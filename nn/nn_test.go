@@ -257,7 +257,7 @@ func TestNumericalGradientReference(t *testing.T) {
 func TestAdamFirstStepMovesByLR(t *testing.T) {
 	w := RowVector(1, -2, 3)
 	g := RowVector(1e-3, -50, 7)
-	p := []*Param{{"w", w, g}}
+	p := []*Param{{Name: "w", Value: w, Grad: g}}
 	NewAdam(0.001).Step(p)
 	for j, start := range []float64{1, -2, 3} {
 		step := math.Abs(w[0][j] - start)
@@ -275,7 +275,7 @@ func TestOptimizersDescend(t *testing.T) {
 		}
 		w := RowVector(-7, 2)
 		g := New(1, 2)
-		p := []*Param{{"xy", w, g}}
+		p := []*Param{{Name: "xy", Value: w, Grad: g}}
 		f := func() float64 { return w[0][0]*w[0][0]/20 + w[0][1]*w[0][1] }
 		start := f()
 		for range 50 {
