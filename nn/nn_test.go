@@ -325,7 +325,7 @@ func TestLoadRejectsBrokenFiles(t *testing.T) {
 	cases := map[string]struct{ text, want string }{
 		"empty":         {"", "ends early"},
 		"not a model":   {"hello\n", "not a model file"},
-		"new version":   {strings.Replace(good, "mlp 1", "mlp 2", 1), "version 2"},
+		"new version":   {strings.Replace(good, "mlp 2", "mlp 3", 1), "version 3"},
 		"truncated":     {good[:strings.Index(good, "b1")], "ends early"},
 		"no end":        {strings.TrimSuffix(good, "end\n"), "ends early"},
 		"bad number":    {strings.Replace(good, "b1 1 2\n0", "b1 1 2\nx", 1), "not a finite number"},
