@@ -242,13 +242,10 @@ func (n *MLP) Params() []*Param {
 
 // ParamCount is the number of numbers training moves: for an MLP of Dense
 // layers alone, the weights and biases, Σ (sizes[i]·sizes[i+1] + sizes[i+1]);
-// with batch normalisation, γ and β in place of the hidden biases.
+// with batch normalisation, γ and β in place of the hidden biases. It reads
+// only the description of the network, so it is safe beside a training step.
 func (n *MLP) ParamCount() int {
-	total := 0
-	for _, p := range n.Params() {
-		total += p.Value.Rows() * p.Value.Cols()
-	}
-	return total
+	return Architecture{Sizes: n.Sizes, BatchNorm: n.BatchNorm}.paramCount()
 }
 
 // ParamCount computes the parameter count of an MLP of Dense layers with
