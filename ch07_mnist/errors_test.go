@@ -376,7 +376,7 @@ var errorSetups = map[string]func(e *errorEnv){
 	"model-truncated":   func(e *errorEnv) { e.write("digits.model", modelLines(e, 784, 100)) },
 	"model-not-a-model": func(e *errorEnv) { e.write("digits.model", encodePNG(e.t, noise(28, 28))) },
 	"model-old-version": func(e *errorEnv) {
-		e.write("digits.model", bytes.Replace(modelLines(e, 784, -1), []byte("nnfromscratch-mlp 1"), []byte("nnfromscratch-mlp 0"), 1))
+		e.write("digits.model", bytes.Replace(modelLines(e, 784, -1), []byte("nnfromscratch-mlp 2"), []byte("nnfromscratch-mlp 0"), 1))
 	},
 	"model-edited-number": func(e *errorEnv) {
 		lines := bytes.SplitN(modelLines(e, 784, -1), []byte("\n"), 6)
