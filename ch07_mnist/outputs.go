@@ -134,10 +134,24 @@ func writeOutputs(w io.Writer, cfg *config, net *nn.MLP, curves func(io.Writer) 
 		fmt.Fprintf(w, "wrote the training curves to %s\n", paths[0])
 	}
 	if cfg.save != "" {
-		fmt.Fprintf(w, "saved the network to %s; try it on your own digit:\n  go run ./ch07_mnist -model %s -predict my7.png\n",
-			cfg.save, shellWord(cfg.save))
+		fmt.Fprintf(w, "saved the network to %s; %s\n", cfg.save, useHint(cfg, net))
 	}
 	return nil
+}
+
+// useHint says how to use a saved model: on a digit of your own when it
+// reads 28×28 digits (-predict accepts nothing else), and otherwise on the
+// test images of its data.
+func useHint(cfg *config, net *nn.MLP) string {
+	model := shellWord(cfg.save)
+	if net.Sizes[0] == side*side && net.Sizes[len(net.Sizes)-1] == digits && !strings.Contains(strings.ToLower(cfg.data), "fashion") {
+		return "try it on your own digit:\n  go run ./ch07_mnist -model " + model + " -predict my7.png"
+	}
+	data := ""
+	if cfg.data != "" {
+		data = " -data " + shellWord(cfg.data)
+	}
+	return "evaluate it again with:\n  go run ./ch07_mnist -model " + model + " -eval" + data
 }
 
 // notWritten ends the message of a run that writes none of its files: what
