@@ -57,5 +57,13 @@ func TestDeadNetworkAtChanceForSeveralSeeds(t *testing.T) {
 		if acc := r.acc[len(r.acc)-1]; acc > 0.13 {
 			t.Errorf("seed %d: SGD lr %g reached %.1f%%, not chance", seed, deadLR, 100*acc)
 		}
+		// nn.ChanceHint's advice, a tenth of the rate, must help.
+		r, err = train(seed, d, &nn.SGD{LR: deadLR / 10}, deadLR/10, 32, 2)
+		if err != nil {
+			t.Fatalf("seed %d, lr %g: %v", seed, deadLR/10, err)
+		}
+		if acc := r.acc[len(r.acc)-1]; acc < 0.5 {
+			t.Errorf("seed %d: SGD lr %g, the rate the hint suggests, reached only %.1f%%", seed, deadLR/10, 100*acc)
+		}
 	}
 }

@@ -46,7 +46,7 @@ func loadedServer(t *testing.T, network *nn.MLP, n int) *server {
 		t.Fatal(err)
 	}
 	w := newWatcher(0)
-	w.loaded(network, "digits.model", toSplit(test.Head(n)), "the sample", nil)
+	w.loaded(network, "digits.model", testSplit(test.Head(n)), "the sample", nil)
 	home, hosts := pageAddress(defaultAddr, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080})
 	return newServer(w, func() {}, home, hosts)
 }
@@ -193,7 +193,7 @@ func tinyNet(t *testing.T) *nn.MLP {
 // Params would be caught here).
 func TestSnapshotCopy(t *testing.T) {
 	train, _, _ := data.SampleSplit()
-	tr := toSplit(train.Head(64))
+	tr := trainSplit(train.Head(64))
 	net, _ := nn.NewMLP([]int{784, 16, 16, 10}, "tanh", newRand(2))
 	clone, err := cloneNetwork(net)
 	if err != nil {
