@@ -241,7 +241,8 @@ func (c *config) checkShape(pixels, rows, cols, classes int) error {
 }
 
 // maxBatchValues bounds the numbers a batch holds in the layers' buffers
-// (rows × the sum of the layer widths): 2^26 of them, with the copies the
+// (rows × the sum of the layer widths, a hidden width counted again for its
+// batch norm and again for its dropout): 2^26 of them, with the copies the
 // backward pass keeps, come to about 1.5 GB.
 const maxBatchValues = 1 << 26
 
@@ -253,8 +254,16 @@ const maxBatchValues = 1 << 26
 func (c *config) checkMemory(trainImages int) error {
 	rows := max(min(c.batch, trainImages), nn.EvalChunk)
 	width := 0
-	for _, s := range c.layers {
+	for i, s := range c.layers {
 		width += s
+		if i > 0 && i < len(c.layers)-1 { // a hidden layer's batch norm and dropout keep as many buffers again
+			if c.batchNorm {
+				width += s
+			}
+			if c.dropout > 0 {
+				width += s
+			}
+		}
 	}
 	if rows*width <= maxBatchValues {
 		return nil
