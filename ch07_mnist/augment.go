@@ -188,8 +188,8 @@ func printAugmentation(w io.Writer, cfg *config, tr *split) {
 	pictures := []augmentRow{{label: "the original, " + aDigit(tr.labels[0]), images: [][]byte{s.Image(0)}}}
 	pictures = append(pictures, rows...)
 	fmt.Fprintln(w, "-augment: every epoch, every training image is distorted anew, at random (drawn from -seed):")
-	fmt.Fprintf(w, "  %s. The first training image, and what epoch 1\n", cfg.distort)
-	fmt.Fprintln(w, "makes of it under each part alone, then under all of them together:")
+	fmt.Fprintf(w, "  %s.\n", cfg.distort)
+	fmt.Fprintln(w, "The first training image, and what epoch 1 makes of it under each part alone, then all together:")
 	fmt.Fprintln(w)
 	const perRow, gap = 3, "   "
 	for lo := 0; lo < len(pictures); lo += perRow {
