@@ -30,16 +30,17 @@ type config struct {
 	seed   uint64
 
 	// What trains it well (chapter 6), and augmentation.
-	validate    bool    // hold out a validation split of the training images (validationSplit)
-	weightDecay float64 // λ of L2 weight decay (AdamW: its decoupled decay)
-	dropout     float64 // drop rate after every hidden activation
-	batchNorm   bool    // batch normalisation after every hidden Dense layer
-	init        string  // initialisation scheme; "": the activation's default
-	schedule    string  // learning-rate schedule: none, step or cosine
-	patience    int     // early stopping after this many epochs without a better validation accuracy (0: none)
-	standardize bool    // standardised input instead of ÷255
-	augment     bool    // distort the training images anew every epoch
-	distort     data.Distortion
+	validate      bool    // hold out a validation split of the training images (validationSplit)
+	validateGiven bool    // -validate was on the command line
+	weightDecay   float64 // λ of L2 weight decay (AdamW: its decoupled decay)
+	dropout       float64 // drop rate after every hidden activation
+	batchNorm     bool    // batch normalisation after every hidden Dense layer
+	init          string  // initialisation scheme; "": the activation's default
+	schedule      string  // learning-rate schedule: none, step or cosine
+	patience      int     // early stopping after this many epochs without a better validation accuracy (0: none)
+	standardize   bool    // standardised input instead of ÷255
+	augment       bool    // distort the training images anew every epoch
+	distort       data.Distortion
 
 	trainLimit, testLimit int // use only the first N images of each split (0: all)
 
@@ -74,7 +75,7 @@ func parseFlags(w io.Writer, args []string) (cfg *config, help bool, err error) 
 	fs.IntVar(&cfg.batch, "batch", def.batch, "mini-batch size")
 	fs.IntVar(&cfg.epochs, "epochs", def.epochs, "passes over the training images")
 	fs.Uint64Var(&cfg.seed, "seed", 1, "random seed for the initial weights, the shuffles, dropout and the distortions")
-	fs.BoolVar(&cfg.validate, "validate", true, "hold out 1 in 6 training images of each class for validation: its accuracy each epoch, the test images once at the end (-preset article002: false, as the article; -validate=false trains on all of them)")
+	fs.BoolVar(&cfg.validate, "validate", true, "hold out 1 in 6 training images of each class for validation: its accuracy each epoch, the test images once at the end (-preset article002 and best: false; -validate=false trains on all of them)")
 	fs.Float64Var(&cfg.weightDecay, "weight-decay", def.weightDecay, "L2 weight decay `λ` (0: none; with -opt adamw, AdamW's decoupled decay, 0.01 unless given)")
 	fs.Float64Var(&cfg.dropout, "dropout", def.dropout, "dropout `rate` after every hidden activation, in [0, 1) (0: none)")
 	fs.BoolVar(&cfg.batchNorm, "batchnorm", def.batchNorm, "batch normalisation after every hidden Dense layer")
@@ -105,6 +106,7 @@ func parseFlags(w io.Writer, args []string) (cfg *config, help bool, err error) 
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	cfg.addrGiven = given["addr"]
+	cfg.validateGiven = given["validate"]
 	if given["layers"] {
 		if cfg.layers, err = parseSizes(*layers); err != nil {
 			return nil, false, fmt.Errorf("-layers %q: %v", *layers, err)

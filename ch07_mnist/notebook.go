@@ -58,6 +58,10 @@ func describeData(w io.Writer, cfg *config, d *splits, net *nn.MLP) {
 		fmt.Fprintf(w, "no validation split: no class has the %d training images it takes to hold 1 in %d out; all %s train,\n",
 			valEvery, valEvery, nn.Thousands(d.train.images.Len()))
 		fmt.Fprintf(w, "  and the %s test images are used once, at the end\n", test)
+	case cfg.preset.noValidation && !cfg.validateGiven:
+		fmt.Fprintf(w, "no validation split: -preset %s trains on all %s training images, its settings chosen on the split before\n",
+			cfg.preset.name, nn.Thousands(d.train.images.Len()))
+		fmt.Fprintf(w, "  (-validate shows how); the %s test images are used once, at the end\n", test)
 	default:
 		fmt.Fprintf(w, "no validation split (-validate=false): all %s training images train; the %s test images are used once, at the end\n",
 			nn.Thousands(d.train.images.Len()), test)
