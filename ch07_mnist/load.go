@@ -104,9 +104,10 @@ const valEvery = 6
 // the same rule for every data set: number the images of each class 0, 1,
 // 2, … in the order the set holds them; image k is held out when k%6 == 5
 // (the 6th, 12th, … of its class). Each class thus gives the validation set
-// a sixth of its images, rounded down (for MNIST's 60,000: 10,000, and
-// 50,000 are left to train on; for the bundled sample's 8,000: 1,333 and
-// 6,667), the two sets never share an image, and both keep the set's order.
+// a sixth of its images, rounded down (of MNIST's 60,000 training images
+// 9,996, leaving 50,004 to train on; of Fashion-MNIST's 10,000 and 50,000;
+// of the bundled sample's 8,000, 1,329 and 6,671), the two sets never
+// share an image, and both keep the set's order.
 // data.SampleSplit holds the sample's test images out the same way, 1 in 5.
 func validationSplit(s *data.Set) (train, val *data.Set) {
 	var seen [256]int // images of each class so far
