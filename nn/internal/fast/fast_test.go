@@ -101,7 +101,8 @@ func shapes(rng *rand.Rand) [][3]int {
 		{784, 15, 64}, {64, 15, 10}, {128, 64, 64}, {7, 13, 5}, {3, 1, 9}, {200, 300, 50},
 		{6, 5, 32}, {12, 3, 33}, {5, 2, 31}, {13, 8, 7}, {1, 1, 100}, {2, 17, 3}, {11, 1, 8},
 		{4, 0, 0}, {3, 7, 0}, {0, 0, 0}, {5, 0, 3}, {0, 4, 6},
-		{13, 130, 512}, {24, 128, 1024}, {12, 200, 520}, // rows of b 4 KiB apart: copied to panels
+		{13, 130, 512}, {24, 128, 1024}, {12, 200, 520}, // rows of b 4 KiB apart
+		{260, 130, 512}, {257, 128, 520}, // and 256 rows of c or more: b copied to panels
 	}
 	// Every number of rows left after the last whole block of rows, for the
 	// 16-wide kernel (8-row blocks: 10 and 16 columns) and the 32-wide one

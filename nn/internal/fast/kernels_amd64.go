@@ -143,7 +143,8 @@ func gemm512(f *product, lo, hi, jlo, jhi int) {
 	n := hi - lo
 	// Rows of B a multiple of 4 KiB apart fall into the same few cache
 	// sets and evict each other; a long product copies each block of 32
-	// columns of such a B into a contiguous panel first.
+	// columns of such a B into a contiguous panel first, when enough rows
+	// of C (256) use the panel to pay for the copy.
 	var panel *[]float64
 	if f.ldb%512 == 0 && n >= 256 && f.k >= 128 {
 		panel = panels.Get().(*[]float64)
