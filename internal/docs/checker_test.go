@@ -104,13 +104,20 @@ func TestCheckerCatches(t *testing.T) {
 			name: "a missing section",
 			old:  "### 1. 一个玩具\n\n![玩具图](../img/ch09_toy.svg)\n\n",
 			new:  "",
-			want: `docs/zh/ch09_toy.md, section 4 (English "1. A toy"): the English heading is level 3 (###), the Chinese heading there, "练习"`,
+			want: `docs/zh/ch09_toy.md, section 4 (English "1. A toy"): the Chinese page has no heading for it (the English page has 5 headings, the Chinese 4; the Chinese heading in its place is "练习" (line 31))`,
+		},
+		{
+			name:   "a missing section among others of its level",
+			old:    "## 基本思路\n\n加权和\n\n$$\nz = w \\cdot x +\n  b\n$$\n\n记作 $z$，由 `nn.Dense` 计算。\n\n",
+			new:    "",
+			want:   `docs/zh/ch09_toy.md, section 2 (English "The idea"): the Chinese page has no heading for it (the English page has 5 headings, the Chinese 4; the Chinese heading in its place is "运行" (line 6))`,
+			andNot: "section 3",
 		},
 		{
 			name: "a missing last section",
 			old:  "## 练习\n\n用 `go test ./ch09_toy -run Exercise -v` 检查。\n",
 			new:  "",
-			want: `docs/zh/ch09_toy.md, section 5 (English "Exercises"): the Chinese page has no heading for it (the English page has 5 headings, the Chinese 4)`,
+			want: `docs/zh/ch09_toy.md, section 5 (English "Exercises"): the Chinese page has no heading for it (the English page has 5 headings, the Chinese 4; the Chinese page ends before it)`,
 		},
 		{
 			name: "an extra section",
@@ -237,12 +244,13 @@ func TestSlug(t *testing.T) {
 }
 
 func TestPunctuationCheckCatches(t *testing.T) {
-	p := Parse("docs/zh/x.md", []byte("# 标题\n\n这是一句话, 用了英文逗号.\n\n`a, b` 和 $f(x), g(x)$ 不算。\n"))
+	p := Parse("docs/zh/x.md", []byte("# 标题\n\n这是一句话, 用了英文逗号.\n\n**加粗**, 然后(括号)。\n\n`a, b` 和 $f(x), g(x)$、f(x0, x1) 和 (1, 2) 不算。\n"))
 	var hits []string
 	for _, s := range p.Sections {
-		hits = append(hits, asciiNextToHan.FindAllString(s.Prose, -1)...)
+		hits = append(hits, asciiNextToHan.FindAllString(punctuationText(s.Prose), -1)...)
 	}
-	if len(hits) != 2 || hits[0] != "话," || hits[1] != "号." {
-		t.Errorf("the punctuation check found %q, want the comma after 话 and the full stop after 号 (and nothing in code or formulas)", hits)
+	want := []string{"话,", "号.", "粗,", "后(", "号)"}
+	if strings.Join(hits, " ") != strings.Join(want, " ") {
+		t.Errorf("the punctuation check found %q, want %q (and nothing in code, formulas or English brackets)", hits, want)
 	}
 }

@@ -315,7 +315,7 @@ func (p Page) label(i int) string {
 	if i == 0 {
 		return "the top of the page (above the first heading)"
 	}
-	return fmt.Sprintf("section %d (English %q)", i, plainTitle(p.Sections[i].Title))
+	return fmt.Sprintf("section %d (English %s)", i, quote(p.Sections[i].Title))
 }
 
 // Where names a section of a page in a message about that page alone:
@@ -324,8 +324,11 @@ func (p Page) Where(i int) string {
 	if i == 0 {
 		return "the top of the page (above the first heading)"
 	}
-	return fmt.Sprintf("section %d (%q)", i, plainTitle(p.Sections[i].Title))
+	return fmt.Sprintf("section %d (%s)", i, quote(p.Sections[i].Title))
 }
+
+// quote puts a heading in quotes as it reads, Chinese spaces unescaped.
+func quote(title string) string { return `"` + plainTitle(title) + `"` }
 
 // plainTitle is a heading without its Markdown emphasis and code marks.
 func plainTitle(t string) string {
@@ -342,32 +345,41 @@ func Compare(en, zh Page) []string {
 		msgs = append(msgs, fmt.Sprintf("%s, %s: ", zh.Name, en.label(i))+fmt.Sprintf(format, args...))
 	}
 
-	// One heading per heading, at the same level, in the same order. Past
-	// the first mismatch the sections no longer line up, so only the
-	// sections before it are compared.
-	same := min(len(en.Sections), len(zh.Sections))
-	for i := 1; i < same; i++ {
-		e, z := en.Sections[i], zh.Sections[i]
-		if e.Level != z.Level {
-			say(i, "the English heading is level %d (%s), the Chinese heading there, %q (line %d), is level %d",
-				e.Level, strings.Repeat("#", e.Level), z.Title, z.Line, z.Level)
+	// One heading per heading, at the same level, in the same order. When
+	// the counts differ, the first section whose content no longer agrees is
+	// where a heading was added or dropped. Past the first mismatch the
+	// sections no longer line up, so only the sections before it are compared.
+	n := min(len(en.Sections), len(zh.Sections))
+	same := n
+	for i := 1; i < n; i++ {
+		if en.Sections[i].Level != zh.Sections[i].Level ||
+			(len(en.Sections) != len(zh.Sections) && !agree(en.Sections[i], zh.Sections[i])) {
 			same = i
 			break
 		}
-		if en, zn := numberRE.FindString(e.Title), numberRE.FindString(z.Title); strings.TrimSpace(en) != strings.TrimSpace(zn) {
-			say(i, "the English heading is numbered %q, the Chinese heading %q (line %d) is numbered %q",
-				strings.TrimSpace(en), z.Title, z.Line, strings.TrimSpace(zn))
-		}
 	}
-	if same == min(len(en.Sections), len(zh.Sections)) {
-		switch {
-		case len(zh.Sections) < len(en.Sections):
-			say(same, "the Chinese page has no heading for it (the English page has %d headings, the Chinese %d)",
-				len(en.Sections)-1, len(zh.Sections)-1)
-		case len(zh.Sections) > len(en.Sections):
-			z := zh.Sections[same]
-			msgs = append(msgs, fmt.Sprintf("%s, section %d: the Chinese heading %q (line %d) has no English twin (the English page has %d headings, the Chinese %d)",
-				zh.Name, same, z.Title, z.Line, len(en.Sections)-1, len(zh.Sections)-1))
+	counts := fmt.Sprintf("the English page has %d headings, the Chinese %d", len(en.Sections)-1, len(zh.Sections)-1)
+	switch {
+	case len(zh.Sections) < len(en.Sections):
+		there := "the Chinese page ends before it"
+		if same < len(zh.Sections) {
+			there = fmt.Sprintf("the Chinese heading in its place is %s (line %d)", quote(zh.Sections[same].Title), zh.Sections[same].Line)
+		}
+		say(same, "the Chinese page has no heading for it (%s; %s)", counts, there)
+	case len(zh.Sections) > len(en.Sections):
+		z := zh.Sections[same]
+		msgs = append(msgs, fmt.Sprintf("%s, section %d: the Chinese heading %s (line %d) has no English twin (%s)",
+			zh.Name, same, quote(z.Title), z.Line, counts))
+	case same < n:
+		e, z := en.Sections[same], zh.Sections[same]
+		say(same, "the English heading is level %d (%s), the Chinese heading there, %s (line %d), is level %d",
+			e.Level, strings.Repeat("#", e.Level), quote(z.Title), z.Line, z.Level)
+	}
+	for i := 1; i < same; i++ {
+		e, z := en.Sections[i], zh.Sections[i]
+		if en, zn := numberRE.FindString(e.Title), numberRE.FindString(z.Title); strings.TrimSpace(en) != strings.TrimSpace(zn) {
+			say(i, "the English heading is numbered %q, the Chinese heading %s (line %d) is numbered %q",
+				strings.TrimSpace(en), quote(z.Title), z.Line, strings.TrimSpace(zn))
 		}
 	}
 
@@ -403,6 +415,32 @@ func Compare(en, zh Page) []string {
 		}
 	}
 	return msgs
+}
+
+// agree reports whether two sections hold the same figures, commands,
+// formulas, inline code, code blocks and output.
+func agree(e, z Section) bool {
+	same := func(a, b []string) bool {
+		x, y := set(a), set(b)
+		if len(x) != len(y) {
+			return false
+		}
+		for k := range x {
+			if !y[k] {
+				return false
+			}
+		}
+		return true
+	}
+	if len(e.Blocks) != len(z.Blocks) || e.HasOutput != z.HasOutput || e.Output != z.Output {
+		return false
+	}
+	for k := range e.Blocks {
+		if e.Blocks[k].Text != z.Blocks[k].Text {
+			return false
+		}
+	}
+	return same(e.Images, z.Images) && same(e.Commands, z.Commands) && same(e.Formulas, z.Formulas) && same(e.Code, z.Code)
 }
 
 // diffSets calls missing for each distinct element of want not in got, and

@@ -167,8 +167,16 @@ func TestChineseLinks(t *testing.T) {
 }
 
 // asciiNextToHan finds ASCII punctuation written against Chinese text, where
-// Chinese prose uses the full-width marks (，。：；？！（）).
-var asciiNextToHan = regexp.MustCompile(`\p{Han}[,.:;?!()]|[,:;?!()]\p{Han}`)
+// Chinese prose uses the full-width marks (，。：；？！（）): a comma, colon,
+// semicolon, question or exclamation mark beside a Chinese character (spaces
+// between them or not), a full stop or a bracket right against one.
+var asciiNextToHan = regexp.MustCompile(`\p{Han} *[,:;?!]|[,:;?!] *\p{Han}|\p{Han}[.()]|[()]\p{Han}`)
+
+// punctuationText is a section's prose without emphasis marks, which sit
+// between words and their punctuation (**感知机**，).
+func punctuationText(prose string) string {
+	return strings.ReplaceAll(prose, "*", "")
+}
 
 // TestChinesePunctuation checks that the prose of the Chinese pages (code,
 // formulas and the output left out) uses Chinese punctuation.
@@ -181,17 +189,18 @@ func TestChinesePunctuation(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			page := Parse(name, readTwin(t, name))
 			for i, s := range page.Sections {
-				for _, loc := range asciiNextToHan.FindAllStringIndex(s.Prose, -1) {
-					from, to := max(0, loc[0]-24), min(len(s.Prose), loc[1]+24)
-					for from > 0 && !utf8Start(s.Prose[from]) {
+				text := punctuationText(s.Prose)
+				for _, loc := range asciiNextToHan.FindAllStringIndex(text, -1) {
+					from, to := max(0, loc[0]-24), min(len(text), loc[1]+24)
+					for from > 0 && !utf8Start(text[from]) {
 						from--
 					}
-					for to < len(s.Prose) && !utf8Start(s.Prose[to]) {
+					for to < len(text) && !utf8Start(text[to]) {
 						to++
 					}
+					mark := strings.TrimFunc(text[loc[0]:loc[1]], func(r rune) bool { return r == ' ' || unicode.Is(unicode.Han, r) })
 					t.Errorf("%s, %s: ASCII %q against Chinese text, use the full-width mark: …%s…",
-						name, page.Where(i), strings.TrimFunc(s.Prose[loc[0]:loc[1]], func(r rune) bool { return unicode.Is(unicode.Han, r) }),
-						strings.ReplaceAll(s.Prose[from:to], "\n", " "))
+						name, page.Where(i), mark, strings.ReplaceAll(text[from:to], "\n", " "))
 				}
 			}
 		})
