@@ -12,21 +12,19 @@ import (
 // ---------------------------------------------------------------------------
 // 8. Batch normalisation
 
-// bnScales are the initial standard deviations section 8 trains from, with
-// and without batch normalisation; "he" is He's scheme.
-var bnScales = []string{"1", "0.1", "0.01", "0.001", "he"}
-
-// bnArch is the digit network with every weight drawn with standard
-// deviation scale (or from He's scheme), with or without batch norm.
-func bnArch(scale string, batchNorm bool) nn.Architecture {
-	a := nn.Architecture{Sizes: deepSizes, Activation: "relu", BatchNorm: batchNorm}
-	switch scale {
-	case "he":
-		a.Init = "he"
-	default:
-		fmt.Sscan(scale, &a.InitStd)
-	}
-	return a
+// bnScales are the starts section 8 trains from, with and without batch
+// normalisation: every weight drawn with standard deviation std, or from
+// the scheme init; reuse names the run of section 7 that is the same start
+// without batch norm.
+var bnScales = []struct {
+	name, init, reuse string
+	std               float64
+}{
+	{"1", "", "std1", 1},
+	{"0.1", "", "", 0.1},
+	{"0.01", "", "std0.01", 0.01},
+	{"0.001", "", "", 0.001},
+	{"he", "he", "he", 0},
 }
 
 func batchNormSection(w io.Writer, c config, d *part2Digits, shared *sharedRuns) ([]cli.Figure, error) {
@@ -92,19 +90,19 @@ func batchNormSection(w io.Writer, c config, d *part2Digits, shared *sharedRuns)
 	plot := &nn.Plot{Title: "Training loss without (dashed) and with batch norm (solid)",
 		XLabel: "epoch", YLabel: "mean cross-entropy of recent batches",
 		XMin: 0, XMax: initEpochs, YMin: 0, YMax: 2.6}
-	reuse := map[string]string{"1": "std1", "0.01": "std0.01", "he": "he"}
 	for i, scale := range bnScales {
-		line := fmt.Sprintf("  %-9s", scale)
+		line := fmt.Sprintf("  %-9s", scale.name)
 		for _, bn := range []bool{false, true} {
-			r := shared.byInit[reuse[scale]]
+			r := shared.byInit[scale.reuse]
 			if bn || r == nil {
+				a := nn.Architecture{Sizes: deepSizes, Activation: "relu", Init: scale.init, InitStd: scale.std, BatchNorm: bn}
 				var err error
-				if r, err = initRun(c.seed, d, bnArch(scale, bn)); err != nil {
+				if r, err = initRun(c.seed, d, a); err != nil {
 					return nil, err
 				}
 			}
 			line += " " + finalCells(r)
-			s := lossSeries(scale, r)
+			s := lossSeries(scale.name, r)
 			s.Color, s.Dashed = nn.Palette[i], !bn
 			if bn {
 				s.Name += " + BN"

@@ -200,10 +200,10 @@ func otherSeeds(w io.Writer, c config, d *digits, first map[string]*result) erro
 		for k := range seedsCompared {
 			r := first[o.name]
 			if k > 0 {
+				seed, again := c.seed+uint64(k), fresh(o.name) // an optimiser with no state yet
 				var err error
-				o := fresh(o.name)
-				if r, err = train(c.seed+uint64(k), d, o.opt, o.lr, c.batch, c.epochs); err != nil {
-					return fmt.Errorf("%s, seed %d: %w", o.name, c.seed+uint64(k), err)
+				if r, err = train(seed, d, again.opt, again.lr, c.batch, c.epochs); err != nil {
+					return fmt.Errorf("%s, seed %d: %w", o.name, seed, err)
 				}
 			}
 			acc := r.acc[len(r.acc)-1]

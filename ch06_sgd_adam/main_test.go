@@ -113,14 +113,13 @@ func TestEarlyStoppingKeepsTheBest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	small := &digitSet{x: d.small.x[:100], labels: d.small.labels[:100], t: d.small.t[:100]}
-	val := &digitSet{x: d.val.x[:200], labels: d.val.labels[:200], t: d.val.t[:200]}
-	r, err := overfitRun(1, small, val, cures[0], 40, 2, 6)
+	val := &digitSet{x: d.val.x[:300], labels: d.val.labels[:300], t: d.val.t[:300]}
+	r, err := overfitRun(1, d.small, val, cures[0], 50, 2, 6)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r.stopEpoch == 0 {
-		t.Fatal("no stop in 40 epochs on 100 digits; the test wants one")
+		t.Fatal("no stop in 50 epochs on 300 digits; the test wants one")
 	}
 	lowest := r.evals[0]
 	for _, e := range r.evals {

@@ -120,10 +120,12 @@ func initSection(w io.Writer, c config, d *part2Digits, shared *sharedRuns) ([]c
 	fmt.Fprintln(w, "Every weight starts as a draw from a normal distribution with mean 0; the schemes")
 	fmt.Fprintln(w, "differ only in its standard deviation s, set from the layer's inputs n_in and outputs")
 	fmt.Fprintln(w, "n_out (nn.InitStd). Biases start at 0.")
-	row(w, "  %-8s %-22s %-34s %-8s %s", "scheme", "s", "", "784→64", "64→64")
+	in, width := deepSizes[0], deepSizes[1]
+	fmt.Fprintf(w, "The last two columns are s for the first two layers of the digit network of 7b:\n")
+	row(w, "  %-8s %-22s %-34s %-8s %s", "scheme", "s", "", fmt.Sprintf("%d→%d", in, width), fmt.Sprintf("%d→%d", width, width))
 	for _, s := range initSchemes {
-		first, _ := nn.InitStd(s.name, 784, 64)
-		hidden, _ := nn.InitStd(s.name, 64, 64)
+		first, _ := nn.InitStd(s.name, in, width)
+		hidden, _ := nn.InitStd(s.name, width, width)
 		row(w, "  %-8s %-22s %-34s %-8.4f %.4f", s.name, s.formula, s.source, first, hidden)
 	}
 	fmt.Fprintln(w)
@@ -266,7 +268,17 @@ func runCells(r *fitted, epochs int) string {
 }
 
 // lossSeries is a run's loss curve for a figure, starting from its loss
-// before training at epoch 0.
+// before training at epoch 0. Losses above lossCeiling are drawn at it, far
+// above the top of every figure: a loss of 1e72 would otherwise print a
+// pixel coordinate with all its digits, and their last ones depend on the
+// CPU.
 func lossSeries(name string, r *fitted) nn.Series {
-	return nn.Series{Name: name, X: append([]float64{0}, r.curveX...), Y: append([]float64{r.start}, r.curveY...)}
+	s := nn.Series{Name: name, X: append([]float64{0}, r.curveX...)}
+	for _, y := range append([]float64{r.start}, r.curveY...) {
+		s.Y = append(s.Y, math.Min(y, lossCeiling))
+	}
+	return s
 }
+
+// lossCeiling is the largest loss a figure draws as it is.
+const lossCeiling = 100
