@@ -410,11 +410,12 @@ func (s *server) view(snap *snapshot) (*learnedView, *apiError) {
 	v := &learnedView{ev: ev, cm: confusionMatrix(ev.pred, te.labels, snap.net.Sizes[len(snap.net.Sizes)-1])}
 	v.worst = worstMistakes(ev, te.labels, pageMistakes)
 	if len(v.worst) > 0 {
-		rows := make([][]float64, len(v.worst))
-		for k, i := range v.worst {
-			rows[k] = te.x[i]
+		var pixels []byte
+		for _, i := range v.worst {
+			pixels = append(pixels, te.images.Image(i)...)
 		}
-		for _, p := range snap.net.Predict(nn.FromRows(rows)) {
+		size := te.images.Rows * te.images.Cols
+		for _, p := range snap.net.Predict(nn.FromPixels(pixels, size)) {
 			v.probs = append(v.probs, p)
 		}
 	}

@@ -142,12 +142,23 @@ func (c *config) check() error {
 }
 
 // checkShape checks the layer sizes against the data: the first must be the
-// number of pixels of an image and the last the number of classes.
+// number of pixels of an image and the last the number of classes. The
+// -layers it suggests instead is one the program accepts: its hidden
+// layers are narrowed, if need be, to keep within nn.MaxParams.
 func (c *config) checkShape(pixels, rows, cols, classes int) error {
 	n := len(c.layers)
 	first, last := c.layers[0], c.layers[n-1]
+	if pixels > nn.MaxWidth {
+		return fmt.Errorf("-data: its images have %d×%d = %s pixels, more than the %s inputs a network of this program can take; use images of at most 256×256 pixels",
+			rows, cols, nn.Thousands(pixels), nn.Thousands(nn.MaxWidth))
+	}
 	fixed := append([]int{pixels}, c.layers[1:n-1]...)
 	fixed = append(fixed, classes)
+	for nn.ParamCount(fixed) > nn.MaxParams {
+		for i := 1; i < len(fixed)-1; i++ {
+			fixed[i] = max(1, fixed[i]/2)
+		}
+	}
 	switch {
 	case first != pixels:
 		return fmt.Errorf("-layers %s: the input size must be %d, one per pixel of the %d×%d images, not %d; try -layers %s",
@@ -167,7 +178,8 @@ const maxBatchValues = 1 << 26
 // checkMemory refuses a batch so large that its buffers would not fit in
 // memory: -batch 100000 with wide layers would otherwise end in a crash.
 // A batch larger than the training set is the whole set; evaluation goes
-// nn.EvalChunk images at a time.
+// nn.EvalChunk images at a time. The -batch it suggests is the largest that
+// fits.
 func (c *config) checkMemory(trainImages int) error {
 	rows := max(min(c.batch, trainImages), nn.EvalChunk)
 	width := 0
@@ -178,8 +190,12 @@ func (c *config) checkMemory(trainImages int) error {
 		return nil
 	}
 	gb := float64(rows) * float64(width) * 3 * 8 / 1e9
-	return fmt.Errorf("-batch %d: a batch of %s images through %s would need about %.0f GB of memory; use a smaller -batch or narrower -layers",
-		c.batch, nn.Thousands(rows), nn.SizesString(c.layers), gb)
+	if fit := maxBatchValues / width; fit >= nn.EvalChunk {
+		return fmt.Errorf("-batch %d: a batch of %s images through %s would need about %.0f GB of memory; use -batch %d or less",
+			c.batch, nn.Thousands(rows), nn.SizesString(c.layers), gb, fit)
+	}
+	return fmt.Errorf("-layers %s: evaluating %s images at a time through these layers would need about %.0f GB of memory; use narrower -layers",
+		joinSizes(c.layers), nn.Thousands(rows), gb)
 }
 
 // parseSizes reads "784,128,64,10".

@@ -1,6 +1,7 @@
 package main
 
-// -download: fetching the full MNIST, in a way Ctrl-C can stop cleanly.
+// -download: fetching the full MNIST, in a way Ctrl-C (or SIGTERM) can stop
+// cleanly.
 
 import (
 	"context"
@@ -10,6 +11,7 @@ import (
 	"os"
 
 	"nnfromscratch/data"
+	"nnfromscratch/internal/cli"
 )
 
 // fetch says where -download puts the files, where it gets them from and
@@ -42,8 +44,9 @@ func download(ctx context.Context) error {
 	err := d.Download(ctx, fetch.dir, fetch.progress)
 	switch {
 	case err != nil && ctx.Err() != nil:
-		return fmt.Errorf("%w (Ctrl-C) during -download: the unfinished file was deleted and the files already complete in %s were kept; run -download again to fetch the rest",
-			errInterrupted, fetch.dir)
+		c := cli.Cause(ctx)
+		return fmt.Errorf("%w (%s) during -download: the unfinished file was deleted and the files already complete in %s were kept; run -download again to fetch the rest",
+			c, c.How, fetch.dir)
 	case err != nil:
 		return fmt.Errorf("-download: %v", err)
 	}

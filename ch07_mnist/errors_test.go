@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/binary"
 	"image"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -17,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 
 	"nnfromscratch/internal/cli"
@@ -120,13 +122,14 @@ func sameMessage(got, want string) bool {
 	return regexp.MustCompile("^" + pattern + "$").MatchString(got)
 }
 
-// errorEnv is what a row's setup prepares: a folder, a context, and the
-// placeholders of the doc.
+// errorEnv is what a row's setup prepares: a folder, a context, the
+// program's output, and the placeholders of the doc.
 type errorEnv struct {
-	t    *testing.T
-	dir  string
-	ctx  context.Context
-	subs map[string]string // placeholder → its value in this test
+	t      *testing.T
+	dir    string
+	ctx    context.Context
+	stdout func(out *bytes.Buffer) io.Writer // the output the run writes to, around out; nil: out itself
+	subs   map[string]string                 // placeholder → its value in this test
 }
 
 func (e *errorEnv) path(name string) string { return filepath.Join(e.dir, name) }
@@ -163,6 +166,9 @@ func TestErrorsDoc(t *testing.T) {
 			if needsUnix[row.test] && runtime.GOOS == "windows" {
 				t.Skip("needs named pipes, /dev and a shell")
 			}
+			if needsRoot[row.test] && os.Geteuid() != 0 {
+				t.Skip("only root can make a device node")
+			}
 			if setup := errorSetups[row.test]; setup != nil {
 				setup(env)
 			}
@@ -175,7 +181,15 @@ func TestErrorsDoc(t *testing.T) {
 				args[i] = env.expand(args[i])
 			}
 			var out bytes.Buffer
-			err := runContext(env.ctx, &out, args)
+			var err error
+			if env.stdout != nil {
+				// As main runs it: a write that fails stops the run.
+				err = cli.RunContext(env.ctx, env.stdout(&out), args, runContext)
+			} else {
+				// The context as the row made it: a countdown must be the
+				// one the training loop looks at.
+				err = runContext(env.ctx, &out, args)
+			}
 			if err == nil {
 				t.Fatalf("%s:%d: %s: no error; output:\n%s", errorsDoc, row.line, row.command, out.String())
 			}
@@ -200,8 +214,10 @@ func TestErrorsDoc(t *testing.T) {
 				t.Errorf("training started before the error:\n%s", out.String())
 			}
 			wantCode := 1
-			if strings.HasSuffix(row.test, "-interrupted") {
-				wantCode = 130
+			for suffix, code := range map[string]int{"-interrupted": 130, "-terminated": 143, "-broken-pipe": 141} {
+				if strings.HasSuffix(row.test, suffix) {
+					wantCode = code
+				}
 			}
 			if c := cli.ExitCode(err); c != wantCode {
 				t.Errorf("exit code %d, want %d", c, wantCode)
@@ -226,17 +242,24 @@ func TestErrorsDoc(t *testing.T) {
 // needsUnprivileged names the rows that take away a permission, which root
 // keeps whatever the file's mode says.
 var needsUnprivileged = map[string]bool{
-	"idx-unreadable": true, "png-unreadable": true, "save-read-only": true,
+	"idx-unreadable": true, "png-unreadable": true, "save-read-only": true, "svg-read-only": true,
+	"model-unreadable": true,
 }
 
-// needsUnix names the rows that make a named pipe, link to a device or run
-// a shell script as the go command.
+// needsUnix names the rows that make a named pipe, link to a device, read
+// /dev or /proc or run a shell script as the go command.
 var needsUnix = map[string]bool{
 	"idx-fifo": true, "idx-device": true, "csv-fifo": true, "csv-device": true, "download-fifo": true,
 	"download-404": true, "download-cut": true, "download-html": true, "download-interrupted": true,
 	"download-go-checksum": true, "download-go-wrong-file": true, "download-too-large": true,
-	"download-reencoded": true, "download-downgrade": true,
+	"download-reencoded": true, "download-downgrade": true, "download-save-first": true,
+	"save-device": true, "save-fifo": true, "svg-figure-fifo": true, "output-full": true,
+	"model-fifo": true, "model-device": true, "model-zero": true, "model-proc": true, "model-symlink-loop": true,
+	"png-fifo": true, "png-device": true, "png-proc": true,
 }
+
+// needsRoot names the rows that make a device node, which only root may.
+var needsRoot = map[string]bool{"save-device": true}
 
 func (e *errorEnv) expand(s string) string {
 	for k, v := range e.subs {
@@ -376,7 +399,7 @@ var errorSetups = map[string]func(e *errorEnv){
 	"model-truncated":   func(e *errorEnv) { e.write("digits.model", modelLines(e, 784, 100)) },
 	"model-not-a-model": func(e *errorEnv) { e.write("digits.model", encodePNG(e.t, noise(28, 28))) },
 	"model-old-version": func(e *errorEnv) {
-		e.write("digits.model", bytes.Replace(modelLines(e, 784, -1), []byte("nnfromscratch-mlp 1"), []byte("nnfromscratch-mlp 0"), 1))
+		e.write("digits.model", bytes.Replace(modelLines(e, 784, -1), []byte("nnfromscratch-mlp 2"), []byte("nnfromscratch-mlp 0"), 1))
 	},
 	"model-edited-number": func(e *errorEnv) {
 		lines := bytes.SplitN(modelLines(e, 784, -1), []byte("\n"), 6)
@@ -602,34 +625,55 @@ var errorChecks = map[string]func(e *errorEnv, out string){
 
 // countdown is a context that is cancelled by the n-th call of Done: the
 // training loop calls it once before each batch, so the run stops after
-// exactly n-1 batches, as if Ctrl-C had come then.
+// exactly n-1 batches, as if Ctrl-C (or the signal its cause stands for)
+// had come then.
 type countdown struct {
 	context.Context
-	left atomic.Int64
-	done chan struct{}
+	cancel context.CancelCauseFunc
+	cause  error
+	left   atomic.Int64
 }
 
-func newCountdown(n int64) *countdown {
-	c := &countdown{Context: context.Background(), done: make(chan struct{})}
+func newCountdown(n int64) *countdown { return newCountdownCause(n, cli.ErrInterrupted) }
+
+func newCountdownCause(n int64, cause error) *countdown {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	c := &countdown{Context: ctx, cancel: cancel, cause: cause}
 	c.left.Store(n)
 	return c
 }
 
 func (c *countdown) Done() <-chan struct{} {
 	if c.left.Add(-1) == 0 {
-		close(c.done)
+		c.cancel(c.cause)
 	}
-	return c.done
+	return c.Context.Done()
 }
 
-func (c *countdown) Err() error {
-	select {
-	case <-c.done:
-		return context.Canceled
-	default:
-		return nil
+// failingOutput is an output whose writes fail with err once fail says so,
+// given what was written before: a pipe whose reader has gone, a full disk.
+type failingOutput struct {
+	out  *bytes.Buffer
+	fail func(before string) bool
+	err  error
+}
+
+func (f *failingOutput) Write(p []byte) (int, error) {
+	if f.fail(f.out.String()) {
+		return 0, f.err
+	}
+	return f.out.Write(p)
+}
+
+// failAfterLines is an output that takes n lines, then fails with err.
+func failAfterLines(n int, err error) func(*bytes.Buffer) io.Writer {
+	return func(out *bytes.Buffer) io.Writer {
+		return &failingOutput{out, func(before string) bool { return strings.Count(before, "\n") >= n }, err}
 	}
 }
+
+// brokenPipe is the error of a write to a pipe whose reader has gone.
+var brokenPipe = &os.PathError{Op: "write", Path: "/dev/stdout", Err: syscall.EPIPE}
 
 // goodIDX writes the four IDX files, gzipped, of 20 training and 10 test
 // images of side×side pixels, labels 0..9 in turn.

@@ -7,7 +7,6 @@
 //	go run ./ch07_mnist -preset article002       # article 002's experiment
 //	go run ./ch07_mnist -save digits.model       # keep the trained network
 //	go run ./ch07_mnist -model digits.model -predict my7.png
-//	go run ./ch07_mnist -serve                   # draw digits in the browser, watch it learn
 //	go run ./ch07_mnist -h                       # every flag
 //
 // docs/ch07_mnist.md walks through the output. Where things live: main.go
@@ -16,8 +15,8 @@
 // loop shows while it runs; report.go the evaluation, confusion matrix and
 // mistakes; notebook.go the other sections; outputs.go the files a run
 // writes; curves.go and figures.go the figures; use.go -eval and -predict;
-// predict.go your picture; download.go -download; serve.go, watch.go, api.go
-// and web/ the drawing page (-serve).
+// predict.go your picture; download.go -download; serve.go, api.go,
+// watch.go and web/ the drawing page (-serve).
 package main
 
 import (
@@ -28,14 +27,13 @@ import (
 	"nnfromscratch/internal/cli"
 )
 
-// main runs the chapter with a context that the first Ctrl-C cancels:
-// training stops after the current batch, reports what it reached, saves
-// if asked, and the program exits with status 130. A second Ctrl-C quits
-// at once.
+// main runs the chapter with a context that the first Ctrl-C or SIGTERM
+// cancels, and so does an output that cannot be written (a broken pipe, a
+// full disk): training stops after the current batch, reports what it
+// reached, saves if asked and if the network learned something, and the
+// program exits with status 130 (Ctrl-C), 143 (SIGTERM), 141 (broken pipe)
+// or 1 (write error). A second Ctrl-C or SIGTERM quits at once.
 func main() { cli.MainContext("ch07_mnist", runContext) }
-
-// errInterrupted is wrapped by the error a run returns after Ctrl-C.
-var errInterrupted = cli.ErrInterrupted
 
 // run parses the flags and does one of four jobs: train (the default),
 // evaluate a saved model (-eval), read a picture (-predict) or serve the
@@ -67,11 +65,16 @@ func runContext(ctx context.Context, w io.Writer, args []string) error {
 // report: a path that cannot be written, data that cannot be read or does
 // not fit -layers gets its one line of error and nothing else.
 func runTrain(ctx context.Context, w io.Writer, cfg *config) error {
-	if err := checkOutputs(cfg); err != nil { // a typo in -save should not cost a training run
-		return err
+	if cfg.download { // a typo in -save should not cost a download
+		if err := checkOutputs(cfg, nil); err != nil {
+			return err
+		}
 	}
 	d, err := loadData(ctx, cfg)
 	if err != nil {
+		return err
+	}
+	if err := checkOutputs(cfg, cfg.inputs(d.ds.Paths)); err != nil { // nor a training run
 		return err
 	}
 	net, opt, rng, err := newNetwork(cfg)
@@ -82,30 +85,41 @@ func runTrain(ctx context.Context, w io.Writer, cfg *config) error {
 	describe(w, cfg, d, net)                  // 1. The data, 2. The network
 	initial := beforeTraining(w, cfg, d, net) // 3. Before training
 	if ctx.Err() != nil {                     // Ctrl-C while the data loaded
-		return fmt.Errorf("%w (Ctrl-C) before training started: nothing was trained or saved", errInterrupted)
+		return notStarted(ctx)
 	}
 
 	section(w, 4, "Training")
 	m := newMeter(w, cfg)
 	m.watch = cfg.watch.follow(net, d, initial) // under -serve the page follows the run; nil otherwise
 	stopped, err := train(ctx, net, opt, d.train, d.test, cfg, rng, m)
-	if err != nil {
-		return err
+	switch {
+	case err != nil:
+		return fmt.Errorf("%w%s", err, notWritten(cfg))
+	case stopped != nil && stopped.steps == 0: // before the first step
+		return notStarted(ctx)
 	}
 	trainingNotes(w, cfg, m, stopped)
 
 	ev, err := finalEvaluation(net, d.test, cfg, stopped)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w%s", err, notWritten(cfg))
 	}
 	report(w, 5, ev, d.test, d.ds.Classes, classNames(d.ds)) // 5. Confusion matrix, 6. Mistakes
 
 	section(w, 7, "Results")
 	printAccuracy(w, ev)
-	figures := append([]figure{curvesFigure(m, initial, cfg)}, learnedFigures(net, ev, d.test, classNames(d.ds))...)
-	if err := writeOutputs(w, cfg, net, figures); err != nil {
-		return err
+	if learned(cfg, ev, d.ds.Classes) { // a network that learned nothing is not kept
+		figures := append([]figure{curvesFigure(m, initial, cfg)}, learnedFigures(net, ev, d.test, classNames(d.ds))...)
+		if err := writeOutputs(w, cfg, net, figures); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintln(w, summaryLine(cfg, m, ev))
-	return outcome(cfg, stopped, ev, d.ds.Classes)
+	return outcome(cfg, stopped, ev, d.ds.Classes, m.perEpoch)
+}
+
+// notStarted is the error of a run stopped before its first training step.
+func notStarted(ctx context.Context) error {
+	c := cli.Cause(ctx)
+	return fmt.Errorf("%w (%s) before training started: nothing was trained or saved", c, c.How)
 }

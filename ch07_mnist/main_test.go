@@ -186,12 +186,12 @@ func TestFinalEvaluationOverflow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	te := toSplit(test.Head(50))
+	te := testSplit(test.Head(50))
 	net, err := nn.NewMLP([]int{784, 16, 10}, "relu", newRand(1))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := &config{lr: 0.5}
+	cfg := &config{lr: 0.5, opt: "momentum"}
 	if ev, err := finalEvaluation(net, te, cfg, nil); err != nil || len(ev.pred) != 50 {
 		t.Fatalf("a sound network: %v", err)
 	}
@@ -205,7 +205,7 @@ func TestFinalEvaluationOverflow(t *testing.T) {
 	}
 	_, err = finalEvaluation(net, te, cfg, &interruption{epoch: 2, epochs: 3, steps: 41})
 	var div *nn.DivergedError
-	if !errors.As(err, &div) || err.Error() != "-lr 0.5: training diverged: the weights overflowed at step 41; the learning rate 0.5 is too large, try 0.05" {
+	if !errors.As(err, &div) || err.Error() != "-lr 0.5: training diverged: the weights overflowed at step 41; the learning rate 0.5 is too large for momentum: try -lr 0.02" {
 		t.Errorf("error %v, want the diverged line at step 41", err)
 	}
 }
@@ -481,7 +481,7 @@ func TestTrainingStepAllocatesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr := toSplit(train.Head(640))
+	tr := trainSplit(train.Head(640))
 	cfg, _, _ := parseFlags(nil, nil)
 	rng := newRand(1)
 	net, _ := nn.NewMLP(cfg.layers, cfg.act, rng)

@@ -50,7 +50,11 @@ type meter struct {
 // when both it and the notebook output w are terminals (character
 // devices). Redirected to a file or a pipe, the run stays quiet.
 func progressWriter(w io.Writer) io.Writer {
-	if f, ok := w.(*os.File); ok && isTerminal(f) && isTerminal(os.Stderr) {
+	f, _ := w.(*os.File)
+	if out, ok := w.(interface{ File() *os.File }); ok { // cli.Output, around os.Stdout
+		f = out.File()
+	}
+	if f != nil && isTerminal(f) && isTerminal(os.Stderr) {
 		return os.Stderr
 	}
 	return nil

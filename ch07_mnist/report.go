@@ -23,16 +23,25 @@ type evaluation struct {
 	correct    int
 }
 
-// evaluate runs the network on the images of te (nn's MLP.Evaluate: in
-// chunks, the most probable class wins) and counts the right answers. It
-// returns nn.ErrOverflow rather than results made of NaN.
+// evaluate runs the network on the images of te and counts the right
+// answers. The images go nn.EvalChunk at a time: each chunk's bytes become
+// numbers (nn.FromPixels: ÷255) just before nn's MLP.Evaluate runs the
+// network on them (the most probable class wins), so that a test set of
+// any size takes no more memory than its bytes and one chunk. It returns
+// nn.ErrOverflow rather than results made of NaN.
 func evaluate(net *nn.MLP, te *split) (*evaluation, error) {
-	pred, confidence, err := net.Evaluate(te.x)
-	if err != nil {
-		return nil, err
+	set := te.images
+	n, size := set.Len(), set.Rows*set.Cols
+	ev := &evaluation{pred: make([]int, 0, n), confidence: make([]float64, 0, n)}
+	for lo := 0; lo < n; lo += nn.EvalChunk {
+		hi := min(lo+nn.EvalChunk, n)
+		pred, confidence, err := net.Evaluate(nn.FromPixels(set.Images[lo*size:hi*size], size))
+		if err != nil {
+			return nil, err
+		}
+		ev.pred, ev.confidence = append(ev.pred, pred...), append(ev.confidence, confidence...)
 	}
-	ev := &evaluation{pred: pred, confidence: confidence}
-	for i, c := range pred {
+	for i, c := range ev.pred {
 		if c == te.labels[i] {
 			ev.correct++
 		}

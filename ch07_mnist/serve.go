@@ -22,8 +22,6 @@ import (
 	"log"
 	"net"
 	"net/http"
-	"os"
-	"os/signal"
 	"strconv"
 	"syscall"
 	"time"
@@ -52,12 +50,9 @@ const (
 	shutdownTimeout   = 5 * time.Second
 )
 
-var (
-	// errStopped is why training stopped when the page's Stop button asked.
-	errStopped = errors.New("stopped from the page")
-	// errTerminated is the error of a run ended by SIGTERM: exit status 143.
-	errTerminated = &cli.Stopped{What: "terminated", Code: 128 + 15}
-)
+// errStopped is why training stopped when the page's Stop button asked: it
+// ends the training, not the program (runServe goes on serving).
+var errStopped = &cli.Stopped{What: "stopped", How: "from the page", Code: 1}
 
 // runServe serves the page until Ctrl-C (or SIGTERM): for a network loaded
 // with -model, or while training one as a plain run does (and on after it).
@@ -69,7 +64,7 @@ func runServe(ctx context.Context, w io.Writer, cfg *config) error {
 		if model, err = loadForServe(cfg); err != nil {
 			return err
 		}
-	} else if err := checkOutputs(cfg); err != nil {
+	} else if err := checkOutputs(cfg, nil); err != nil {
 		return err
 	}
 	ln, err := listen(cfg)
@@ -77,20 +72,8 @@ func runServe(ctx context.Context, w io.Writer, cfg *config) error {
 		return err
 	}
 
-	// SIGTERM ends the program as Ctrl-C does; the page's Stop button ends
-	// only the training.
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	term := make(chan os.Signal, 1)
-	signal.Notify(term, syscall.SIGTERM)
-	defer signal.Stop(term)
-	go func() {
-		select {
-		case <-term:
-			cancel(errTerminated)
-		case <-ctx.Done():
-		}
-	}()
+	// Ctrl-C and SIGTERM (ctx, from cli.MainContext) end the program; the
+	// page's Stop button ends only the training.
 	trainCtx, stopTraining := context.WithCancelCause(ctx)
 	defer stopTraining(nil)
 
@@ -124,19 +107,21 @@ func runServe(ctx context.Context, w io.Writer, cfg *config) error {
 		fmt.Fprint(w, "It follows the training below as it runs, and stays open after it: Ctrl-C to quit.\n\n")
 		cfg.watch = watch
 		err := runTrain(trainCtx, w, cfg)
-		cause := context.Cause(trainCtx)
+		var stopped *cli.Stopped
+		interrupted := errors.As(err, &stopped)
+		cause := cli.Cause(trainCtx)
 		switch {
 		case err == nil:
 			fmt.Fprintf(w, "\nTraining is over; the page stays open at %s: Ctrl-C to quit.\n", home)
 			watch.finish(phaseFinished, "")
-		case errors.Is(err, errInterrupted) && cause == errStopped:
+		case interrupted && cause == errStopped:
 			fmt.Fprintf(w, "\nTraining stopped from the page; the page stays open at %s: Ctrl-C to quit.\n", home)
 			watch.finish(phaseStopped, "stopped from the page")
-		case errors.Is(err, errInterrupted) && cause == errTerminated:
+		case interrupted && cause == cli.ErrTerminated:
 			watch.finish(phaseStopped, "the program was terminated (SIGTERM)")
-			return fmt.Errorf("%w (SIGTERM) during training: the results above are for the network as it was then, and %s", errTerminated, saved(cfg))
-		case errors.Is(err, errInterrupted):
-			watch.finish(phaseStopped, "Ctrl-C: the program is ending")
+			return err
+		case interrupted:
+			watch.finish(phaseStopped, cause.How+": the program is ending")
 			return err
 		default:
 			watch.finish(phaseFailed, err.Error())
@@ -153,10 +138,8 @@ func runServe(ctx context.Context, w io.Writer, cfg *config) error {
 	if cfg.model == "" {
 		after += ", and " + saved(cfg)
 	}
-	if context.Cause(ctx) == errTerminated {
-		return fmt.Errorf("%w (SIGTERM): %s", errTerminated, after)
-	}
-	return fmt.Errorf("%w (Ctrl-C): %s", errInterrupted, after)
+	c := cli.Cause(ctx)
+	return fmt.Errorf("%w (%s): %s", c, c.How, after)
 }
 
 // saved says where the trained network went.
@@ -264,27 +247,21 @@ type loadedModel struct {
 // loadForServe reads -model and the test images of -data, and checks that
 // they fit each other and the page's 28×28 drawings.
 func loadForServe(cfg *config) (*loadedModel, error) {
-	net, err := loadModel(cfg.model)
+	drawings := func(net *nn.MLP) error {
+		if net.Sizes[0] != side*side {
+			return fmt.Errorf("-model %s: the network takes %d inputs, but a drawing becomes %d×%d = %d pixels; -serve needs a network trained on %d×%d digits",
+				cfg.model, net.Sizes[0], side, side, side*side, side, side)
+		}
+		return nil
+	}
+	net, ds, err := loadModelAndTests(cfg, "use data like the data it was trained on", drawings)
 	if err != nil {
 		return nil, err
 	}
-	if net.Sizes[0] != side*side {
-		return nil, fmt.Errorf("-model %s: the network takes %d inputs, but a drawing becomes %d×%d = %d pixels; -serve needs a network trained on %d×%d digits",
-			cfg.model, net.Sizes[0], side, side, side*side, side, side)
-	}
-	ds, err := data.LoadTest(cfg.data)
+	te := testSplit(ds.Test)
+	ev, err := evaluateModel(cfg, net, te)
 	if err != nil {
-		return nil, fmt.Errorf("-data: %v", err)
-	}
-	testSet := limit(ds.Test, cfg.testLimit)
-	if in, out := net.Sizes[0], net.Sizes[len(net.Sizes)-1]; in != testSet.Rows*testSet.Cols || out != ds.Classes {
-		return nil, fmt.Errorf("-model %s: the network takes %d inputs and gives %d classes, but the images of -data have %d pixels (%d×%d) and %d classes; use data like the data it was trained on",
-			cfg.model, in, out, testSet.Rows*testSet.Cols, testSet.Rows, testSet.Cols, ds.Classes)
-	}
-	te := toSplit(testSet)
-	ev, err := evaluate(net, te)
-	if err != nil {
-		return nil, fmt.Errorf("-model %s: %v on the test images: its weights are far too large (edited by hand?); save the model again", cfg.model, err)
+		return nil, err
 	}
 	return &loadedModel{net: net, path: cfg.model, ds: ds, te: te, ev: ev}, nil
 }

@@ -39,14 +39,14 @@ func dataURL(png []byte) string {
 // loadedServer is the page's server for a saved network, as -serve -model
 // runs it, with the first n test digits of the sample; its requests are
 // answered at 127.0.0.1:8080.
-func loadedServer(t *testing.T, network *nn.MLP, n int) *server {
+func loadedServer(t testing.TB, network *nn.MLP, n int) *server {
 	t.Helper()
 	_, test, err := data.SampleSplit()
 	if err != nil {
 		t.Fatal(err)
 	}
 	w := newWatcher(0)
-	w.loaded(network, "digits.model", toSplit(test.Head(n)), "the sample", nil)
+	w.loaded(network, "digits.model", testSplit(test.Head(n)), "the sample", nil)
 	home, hosts := pageAddress(defaultAddr, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080})
 	return newServer(w, func() {}, home, hosts)
 }
@@ -193,7 +193,7 @@ func tinyNet(t *testing.T) *nn.MLP {
 // Params would be caught here).
 func TestSnapshotCopy(t *testing.T) {
 	train, _, _ := data.SampleSplit()
-	tr := toSplit(train.Head(64))
+	tr := trainSplit(train.Head(64))
 	net, _ := nn.NewMLP([]int{784, 16, 16, 10}, "tanh", newRand(2))
 	clone, err := cloneNetwork(net)
 	if err != nil {

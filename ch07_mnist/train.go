@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
+	"nnfromscratch/internal/cli"
 	"nnfromscratch/nn"
 )
 
@@ -60,12 +63,12 @@ func train(ctx context.Context, net *nn.MLP, opt nn.Optimizer, tr, te *split, cf
 				break
 			}
 			select {
-			case <-ctx.Done(): // Ctrl-C: stop before this batch
+			case <-ctx.Done(): // Ctrl-C, SIGTERM, a broken pipe: stop before this batch
 				m.abandonEpoch()
 				if !finiteWeights(net) { // (overflowing scores are caught by finalEvaluation)
-					return nil, overflowed(cfg.lr, step)
+					return nil, overflowed(cfg, step)
 				}
-				return &interruption{epoch, cfg.epochs, m.batches, m.perEpoch, step}, nil
+				return &interruption{epoch, cfg.epochs, m.batches, m.perEpoch, step, cli.Cause(ctx)}, nil
 			default:
 			}
 			loss := net.Loss(x, t) // forward: scores → softmax → mean cross-entropy
@@ -73,8 +76,8 @@ func train(ctx context.Context, net *nn.MLP, opt nn.Optimizer, tr, te *split, cf
 			opt.Step(net.Params()) // step: w ← w − (the optimiser's move)
 			step++
 			if err := nn.CheckLoss(loss, step, cfg.lr); err != nil {
-				m.stopClock()                                     // and wipe the progress line
-				return nil, fmt.Errorf("-lr %g: %w", cfg.lr, err) // NaN or Inf: the weights blew up
+				m.stopClock()                  // and wipe the progress line
+				return nil, diverged(cfg, err) // NaN or Inf: the weights blew up
 			}
 			m.batchDone(loss, net.Head.P, labels) // the probabilities the forward pass gave
 		}
@@ -84,28 +87,87 @@ func train(ctx context.Context, net *nn.MLP, opt nn.Optimizer, tr, te *split, cf
 		// look before printing anything.
 		ev, err := evaluate(net, te) // evaluate on held-out images
 		if err != nil || !finiteWeights(net) {
-			return nil, overflowed(cfg.lr, step)
+			return nil, overflowed(cfg, step)
 		}
 		m.epochDone(ev.accuracy())
 	}
 	return nil, nil
 }
 
-// interruption says where Ctrl-C stopped a training run.
+// interruption says where a signal (or an output that failed) stopped a
+// training run, and which.
 type interruption struct {
 	epoch, epochs   int // the epoch under way, of how many
 	batch, perEpoch int // the batches done in it, of how many
 	steps           int // the optimiser's steps taken in all
+	cause           *cli.Stopped
 }
 
 func (s *interruption) String() string {
-	return fmt.Sprintf("interrupted during epoch %d (batch %d of %d)", s.epoch, s.batch, s.perEpoch)
+	return fmt.Sprintf("%s during epoch %d (batch %d of %d)", s.cause.What, s.epoch, s.batch, s.perEpoch)
 }
 
 // overflowed is the error of a run whose weights or scores left the
 // numbers, though the last loss computed was still finite.
-func overflowed(lr float64, step int) error {
-	return fmt.Errorf("-lr %g: %w", lr, &nn.DivergedError{Step: step, LR: lr, Weights: true})
+func overflowed(cfg *config, step int) error {
+	return diverged(cfg, &nn.DivergedError{Step: step, LR: cfg.lr, Weights: true})
+}
+
+// divergedError is nn's DivergedError said for this program: with the -lr
+// to try.
+type divergedError struct {
+	msg string
+	err *nn.DivergedError
+}
+
+func (e *divergedError) Error() string { return e.msg }
+func (e *divergedError) Unwrap() error { return e.err }
+
+// diverged turns the *nn.DivergedError err into the run's error line.
+func diverged(cfg *config, err error) error {
+	var d *nn.DivergedError
+	if !errors.As(err, &d) {
+		return err
+	}
+	what := fmt.Sprintf("the loss became %v", d.Loss)
+	if d.Weights {
+		what = "the weights overflowed"
+	}
+	return &divergedError{fmt.Sprintf("-lr %g: training diverged: %s at step %d; the learning rate %g is too large for %s: try -lr %g",
+		cfg.lr, what, d.Step, cfg.lr, cfg.opt, smallerLR(cfg)), d}
+}
+
+// steadyLR is, for each optimiser, a learning rate it learns with on these
+// networks and digits: momentum's and adam's are the presets' (default,
+// article001 and article002), the others were tried the same way
+// (TestSuggestedRates trains with each).
+var steadyLR = map[string]float64{"sgd": 0.1, "momentum": 0.02, "adagrad": 0.01, "rmsprop": 0.001, "adam": 0.001, "adamw": 0.001}
+
+// goodLR is a learning rate known to work for the run's recipe: the
+// preset's own when the run keeps its network, activation and optimiser,
+// and otherwise steadyLR's for the optimiser.
+func goodLR(cfg *config) float64 {
+	if recipe(cfg) {
+		return cfg.preset.lr
+	}
+	return steadyLR[cfg.opt]
+}
+
+// recipe reports whether the run trains its preset's network, activation
+// and optimiser, whose learning rate is known to work.
+func recipe(cfg *config) bool {
+	p := cfg.preset
+	return p != nil && cfg.opt == p.opt && cfg.act == p.act && slices.Equal(cfg.layers, p.layers)
+}
+
+// smallerLR is the -lr to suggest after a run whose learning rate was too
+// large: one known to work, or a tenth of the run's if that was smaller
+// still.
+func smallerLR(cfg *config) float64 {
+	if good := goodLR(cfg); good > 0 && good < cfg.lr {
+		return good
+	}
+	return cfg.lr / 10
 }
 
 // finiteWeights reports whether every weight and bias of net is a number,
@@ -133,7 +195,7 @@ func finalEvaluation(net *nn.MLP, te *split, cfg *config, stopped *interruption)
 		if stopped != nil {
 			steps = stopped.steps
 		}
-		return nil, overflowed(cfg.lr, steps)
+		return nil, overflowed(cfg, steps)
 	}
 	return ev, nil
 }

@@ -147,9 +147,23 @@ func (h imagesHeader) fits(n, budget, used int) error {
 	if used > 0 {
 		with = fmt.Sprintf("; with the %s bytes of the test images, that is", format.Thousands(used))
 	}
-	return fmt.Errorf("%s: header says %s of %dx%d (%s bytes)%s more than the %s bytes (64 MiB) this program reads for one data set: the header is corrupt (%s), or the data set is too large for this program",
-		h.name, images, h.rows, h.cols, format.Thousands64(int64(size)), with, format.Thousands(MaxImageBytes), fetchAgain)
+	return &TooLargeError{Path: h.name, Images: n, ImageBytes: h.rows * h.cols, Used: used,
+		msg: fmt.Sprintf("%s: header says %s of %dx%d (%s bytes)%s more than the %s bytes (64 MiB) this program reads for one data set: the header is corrupt (%s), or the data set is too large for this program",
+			h.name, images, h.rows, h.cols, format.Thousands64(int64(size)), with, format.Thousands(MaxImageBytes), fetchAgain)}
 }
+
+// TooLargeError is the error of an IDX images file whose images, the ones
+// asked for, do not fit in MaxImageBytes. A Loader with limits reads only
+// the first images of a file, so a program can say how many would fit.
+type TooLargeError struct {
+	Path       string // the images file
+	Images     int    // the images that were to be read from it
+	ImageBytes int    // the bytes of one image
+	Used       int    // the bytes the data set's test images took already, when Path holds the training images; 0 otherwise
+	msg        string
+}
+
+func (e *TooLargeError) Error() string { return e.msg }
 
 // imagesHeader reads the header of an images file and checks that its
 // numbers make sense, before anything is allocated for the data.

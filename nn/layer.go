@@ -25,13 +25,30 @@ type Param struct {
 	Name  string
 	Value Matrix
 	Grad  Matrix
+
+	// Decay marks a weight that weight decay shrinks (MLP.WeightDecay,
+	// AdamW): a Dense layer's W. Biases and batch normalisation's γ and β
+	// are not decayed: they set offsets and scales, not how strongly one
+	// unit listens to another.
+	Decay bool
+}
+
+// ModeSetter is a layer that behaves one way while training and another at
+// inference, as BatchNorm and Dropout do: PyTorch's module.train() and
+// module.eval(). MLP.SetTraining calls SetTraining on every such layer.
+type ModeSetter interface {
+	SetTraining(on bool)
 }
 
 // Dense is the affine (fully connected) layer, PyTorch's Linear:
 //
 //	out = x·W + b        x: batch×in, W: in×out, b: 1×out (added to every row)
+//
+// A Dense layer followed by batch normalisation has no bias (B and DB nil;
+// Linear(bias=False)): BatchNorm subtracts each feature's batch mean, which
+// would cancel any b, and its β plays b's part.
 type Dense struct {
-	W, B   Matrix // weights and bias
+	W, B   Matrix // weights and bias (B nil: no bias)
 	DW, DB Matrix // their gradients, set by Backward
 
 	// SkipInputGrad makes Backward skip dx = dout·Wᵀ and return nil. NewMLP
@@ -52,10 +69,19 @@ func NewDense(in, out int) *Dense {
 	return &Dense{W: New(in, out), B: New(1, out), DW: New(in, out), DB: New(1, out)}
 }
 
+// NewDenseNoBias returns an in→out Dense layer with zero weights and no bias:
+// out = x·W.
+func NewDenseNoBias(in, out int) *Dense {
+	return &Dense{W: New(in, out), DW: New(in, out)}
+}
+
 // Forward computes out = x·W + b.
 func (d *Dense) Forward(x Matrix) Matrix {
 	d.in = x
 	d.out = resize(d.out, x.Rows(), d.W.Cols())
+	if d.B == nil {
+		return d.out.Mul(x, d.W) // out = x·W
+	}
 	return d.out.MulAddRow(x, d.W, d.B) // out = x·W + b
 }
 
@@ -65,7 +91,9 @@ func (d *Dense) Forward(x Matrix) Matrix {
 // per forward pass.
 func (d *Dense) Backward(dout Matrix) Matrix {
 	d.DW.MulAT(d.in, dout) // dW = xᵀ·dout
-	d.DB.SumRowsOf(dout)   // db = Σ_rows dout
+	if d.B != nil {
+		d.DB.SumRowsOf(dout) // db = Σ_rows dout
+	}
 	if d.SkipInputGrad {
 		return nil // the first layer: nothing needs ∂loss/∂x
 	}
@@ -73,12 +101,16 @@ func (d *Dense) Backward(dout Matrix) Matrix {
 	return d.dx.MulBT(dout, d.W) // dx = dout·Wᵀ
 }
 
-// Params returns W and b with their gradients. They are read from the
-// fields on every call, so a layer whose W was replaced trains the new one;
-// the list is the layer's own, so that calling Params allocates nothing.
+// Params returns W and b (if the layer has one) with their gradients; W is
+// marked for weight decay. They are read from the fields on every call, so a
+// layer whose W was replaced trains the new one; the list is the layer's
+// own, so that calling Params allocates nothing.
 func (d *Dense) Params() []*Param {
-	d.params = [2]Param{{"W", d.W, d.DW}, {"b", d.B, d.DB}}
+	d.params = [2]Param{{Name: "W", Value: d.W, Grad: d.DW, Decay: true}, {Name: "b", Value: d.B, Grad: d.DB}}
 	d.list = [2]*Param{&d.params[0], &d.params[1]}
+	if d.B == nil {
+		return d.list[:1]
+	}
 	return d.list[:]
 }
 

@@ -257,7 +257,7 @@ func TestNumericalGradientReference(t *testing.T) {
 func TestAdamFirstStepMovesByLR(t *testing.T) {
 	w := RowVector(1, -2, 3)
 	g := RowVector(1e-3, -50, 7)
-	p := []*Param{{"w", w, g}}
+	p := []*Param{{Name: "w", Value: w, Grad: g}}
 	NewAdam(0.001).Step(p)
 	for j, start := range []float64{1, -2, 3} {
 		step := math.Abs(w[0][j] - start)
@@ -275,7 +275,7 @@ func TestOptimizersDescend(t *testing.T) {
 		}
 		w := RowVector(-7, 2)
 		g := New(1, 2)
-		p := []*Param{{"xy", w, g}}
+		p := []*Param{{Name: "xy", Value: w, Grad: g}}
 		f := func() float64 { return w[0][0]*w[0][0]/20 + w[0][1]*w[0][1] }
 		start := f()
 		for range 50 {
@@ -286,8 +286,8 @@ func TestOptimizersDescend(t *testing.T) {
 			t.Errorf("%s: f went from %g to %g", name, start, f())
 		}
 	}
-	if _, err := NewOptimizer("adamw", 0.1); err == nil {
-		t.Error("NewOptimizer(adamw): no error")
+	if _, err := NewOptimizer("lion", 0.1); err == nil {
+		t.Error("NewOptimizer(lion): no error")
 	}
 	if _, err := NewOptimizer("sgd", -1); err == nil {
 		t.Error("NewOptimizer with lr -1: no error")
@@ -325,7 +325,7 @@ func TestLoadRejectsBrokenFiles(t *testing.T) {
 	cases := map[string]struct{ text, want string }{
 		"empty":         {"", "ends early"},
 		"not a model":   {"hello\n", "not a model file"},
-		"new version":   {strings.Replace(good, "mlp 1", "mlp 2", 1), "version 2"},
+		"new version":   {strings.Replace(good, "mlp 2", "mlp 3", 1), "version 3"},
 		"truncated":     {good[:strings.Index(good, "b1")], "ends early"},
 		"no end":        {strings.TrimSuffix(good, "end\n"), "ends early"},
 		"bad number":    {strings.Replace(good, "b1 1 2\n0", "b1 1 2\nx", 1), "not a finite number"},
@@ -354,38 +354,60 @@ func trainingStep(n *MLP, opt Optimizer, x, tt Matrix) float64 {
 
 func TestTrainingStepAllocatesNothing(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
-	n, _ := NewMLP([]int{784, 64, 64, 64, 10}, "relu", rng)
+	plain, _ := NewMLP([]int{784, 64, 64, 64, 10}, "relu", rng)
+	every, _ := Build(Architecture{Sizes: []int{784, 64, 64, 10}, Activation: "relu", BatchNorm: true, Dropout: 0.5, InputDropout: 0.2}, rng)
+	every.WeightDecay = 1e-4
 	x := randomMatrix(rng, 15, 784)
 	tt := OneHot([]int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4}, 10)
-	opt := NewAdam(0.001)
-	trainingStep(n, opt, x, tt)
-	if a := testing.AllocsPerRun(20, func() { trainingStep(n, opt, x, tt) }); a > 0 {
-		t.Errorf("a training step allocates %v times, want 0", a)
+	for _, c := range []struct {
+		n   *MLP
+		opt Optimizer
+	}{{plain, NewAdam(0.001)}, {every, NewAdam(0.001)}, {every, NewAdamW(0.001, 0.01)}, {every, &Momentum{LR: 0.01, Mu: 0.9}}} {
+		trainingStep(c.n, c.opt, x, tt)
+		if a := testing.AllocsPerRun(20, func() { trainingStep(c.n, c.opt, x, tt) }); a > 0 {
+			t.Errorf("%s, %T: a training step allocates %v times, want 0", c.n, c.opt, a)
+		}
 	}
 }
 
 func TestResultsIndependentOfCores(t *testing.T) {
-	run := func(procs int) []float64 {
-		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
-		rng := rand.New(rand.NewPCG(13, 14))
-		n, _ := NewMLP([]int{784, 128, 64, 10}, "relu", rng)
-		x := randomMatrix(rng, 256, 784)
-		labels := make([]int, 256)
-		for i := range labels {
-			labels[i] = rng.IntN(10)
+	for _, a := range []Architecture{
+		{Sizes: []int{784, 128, 64, 10}, Activation: "relu"},
+		{Sizes: []int{784, 128, 64, 10}, Activation: "relu", BatchNorm: true, Dropout: 0.5, InputDropout: 0.2},
+	} {
+		run := func(procs int) []float64 {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+			rng := rand.New(rand.NewPCG(13, 14))
+			n, _ := Build(a, rng)
+			n.WeightDecay = 1e-3
+			x := randomMatrix(rng, 256, 784)
+			labels := make([]int, 256)
+			for i := range labels {
+				labels[i] = rng.IntN(10)
+			}
+			tt := OneHot(labels, 10)
+			opt := NewAdamW(0.001, 0.01)
+			var losses []float64
+			for range 3 {
+				losses = append(losses, trainingStep(n, opt, x, tt))
+			}
+			loss, _ := n.EvalLoss(x, labels)
+			losses = append(losses, loss)
+			for _, p := range n.Params() {
+				losses = append(losses, elements(p.Value)...)
+			}
+			for _, l := range n.Layers {
+				if bn, ok := l.(*BatchNorm); ok {
+					losses = append(append(losses, elements(bn.RunningMean)...), elements(bn.RunningVar)...)
+				}
+			}
+			return losses
 		}
-		tt := OneHot(labels, 10)
-		opt := NewAdam(0.001)
-		var losses []float64
-		for range 3 {
-			losses = append(losses, trainingStep(n, opt, x, tt))
-		}
-		return append(losses, elements(n.Params()[0].Value)...)
-	}
-	one, four := run(1), run(4)
-	for i := range one {
-		if one[i] != four[i] {
-			t.Fatalf("GOMAXPROCS 1 and 4 differ at value %d: %v vs %v", i, one[i], four[i])
+		one, four := run(1), run(4)
+		for i := range one {
+			if one[i] != four[i] {
+				t.Fatalf("%s: GOMAXPROCS 1 and 4 differ at value %d: %v vs %v", SizesString(a.Sizes), i, one[i], four[i])
+			}
 		}
 	}
 }

@@ -1,6 +1,15 @@
 // Chapter 6 (ch06_sgd_adam) explains this file: five rules for turning
-// gradients into parameter updates. Each keeps whatever running state its
-// rule needs, one slot per parameter, made on the first Step.
+// gradients into parameter updates, and AdamW, Adam with its weight decay
+// kept apart from the gradient. Each keeps whatever running state its rule
+// needs, one slot per parameter, made on the first Step.
+//
+// Weight decay. With MLP.WeightDecay λ set, every weight's gradient arrives
+// here as g + λw (MLP.Backward adds it), so each rule below decays the
+// weights through its own g: SGD by lr·λ·w each step; Momentum through the
+// velocity; AdaGrad, RMSProp and Adam through g², which divides λw by √h or
+// √v̂ like the rest of g, so that weights with large gradients are barely
+// decayed. AdamW (Loshchilov & Hutter 2019) decouples the two: it leaves g
+// alone and shrinks every weight by lr·λ·w, whatever its gradient.
 
 package nn
 
@@ -10,9 +19,14 @@ import (
 )
 
 // Optimizer updates parameters from their gradients. Step must be called
-// with the same parameter list every time.
+// with the same parameter list every time. LearningRate and SetLearningRate
+// read and change the rate lr the rule uses, for a schedule (schedule.go):
+//
+//	opt.SetLearningRate(schedule.At(epoch))
 type Optimizer interface {
 	Step(params []*Param)
+	LearningRate() float64
+	SetLearningRate(lr float64)
 }
 
 // state returns one zeroed slice per parameter, shaped like its values.
@@ -162,13 +176,81 @@ func (o *Adam) Step(params []*Param) {
 	}
 }
 
+// AdamW is Adam with decoupled weight decay (Loshchilov & Hutter 2019),
+// PyTorch's torch.optim.AdamW:
+//
+//	w ← w − lr·(m̂ / (√v̂ + ε) + λ·w)
+//
+// m and v are Adam's, made from the gradient g alone; the decay λ·w is added
+// to the step, not to g, so every weight shrinks by the same fraction lr·λ
+// whatever the size of its gradients. Only the weights are decayed (the
+// Params marked Decay), not biases, γ or β. Leave MLP.WeightDecay at 0 with
+// it (MLP.SetWeightDecay does).
+type AdamW struct {
+	Adam
+	WeightDecay float64 // λ
+}
+
+// NewAdamW returns AdamW with Adam's usual β1, β2 and ε and decay λ.
+func NewAdamW(lr, weightDecay float64) *AdamW {
+	return &AdamW{Adam: *NewAdam(lr), WeightDecay: weightDecay}
+}
+
+// Step shrinks every weight, w ← w − lr·λ·w, then takes Adam's step
+// w ← w − lr·m̂ / (√v̂ + ε): the two terms of the update, one after the
+// other, as PyTorch does.
+func (o *AdamW) Step(params []*Param) {
+	for _, p := range params {
+		if !p.Decay {
+			continue
+		}
+		w, _ := values(p)
+		for i := range w {
+			w[i] -= o.LR * o.WeightDecay * w[i] // w ← w − lr·λ·w
+		}
+	}
+	o.Adam.Step(params)
+}
+
+// LearningRate returns lr.
+func (o *SGD) LearningRate() float64 { return o.LR }
+
+// SetLearningRate sets lr.
+func (o *SGD) SetLearningRate(lr float64) { o.LR = lr }
+
+// LearningRate returns lr.
+func (o *Momentum) LearningRate() float64 { return o.LR }
+
+// SetLearningRate sets lr; the velocity carries on.
+func (o *Momentum) SetLearningRate(lr float64) { o.LR = lr }
+
+// LearningRate returns lr.
+func (o *AdaGrad) LearningRate() float64 { return o.LR }
+
+// SetLearningRate sets lr; the sum h carries on.
+func (o *AdaGrad) SetLearningRate(lr float64) { o.LR = lr }
+
+// LearningRate returns lr.
+func (o *RMSProp) LearningRate() float64 { return o.LR }
+
+// SetLearningRate sets lr; the average h carries on.
+func (o *RMSProp) SetLearningRate(lr float64) { o.LR = lr }
+
+// LearningRate returns lr.
+func (o *Adam) LearningRate() float64 { return o.LR }
+
+// SetLearningRate sets lr; m, v and the step count carry on. (For AdamW,
+// lr also scales the decay.)
+func (o *Adam) SetLearningRate(lr float64) { o.LR = lr }
+
 // OptimizerNames lists the names NewOptimizer accepts, in the order chapter 6
 // introduces them.
-var OptimizerNames = []string{"sgd", "momentum", "adagrad", "rmsprop", "adam"}
+var OptimizerNames = []string{"sgd", "momentum", "adagrad", "rmsprop", "adam", "adamw"}
 
 // NewOptimizer returns the optimiser called name with learning rate lr and
 // the usual defaults for everything else (momentum 0.9, RMSProp ρ 0.99,
-// ε 1e−8, Adam's β1 0.9 and β2 0.999).
+// ε 1e−8, Adam's β1 0.9 and β2 0.999; AdamW's decay λ 0.01, PyTorch's
+// default, which MLP.SetWeightDecay or the WeightDecay field change).
 func NewOptimizer(name string, lr float64) (Optimizer, error) {
 	if !(lr > 0) || math.IsInf(lr, 0) {
 		return nil, fmt.Errorf("learning rate %g must be a positive number", lr)
@@ -184,6 +266,8 @@ func NewOptimizer(name string, lr float64) (Optimizer, error) {
 		return &RMSProp{LR: lr, Rho: 0.99, Eps: 1e-8}, nil
 	case "adam":
 		return NewAdam(lr), nil
+	case "adamw":
+		return NewAdamW(lr, 0.01), nil
 	}
-	return nil, fmt.Errorf("unknown optimiser %q (want sgd, momentum, adagrad, rmsprop or adam)", name)
+	return nil, fmt.Errorf("unknown optimiser %q (want %s)", name, orList(OptimizerNames))
 }

@@ -213,7 +213,7 @@ func TestAdamSameBitsEverywhere(t *testing.T) {
 			rng := rand.New(rand.NewPCG(27, 28))
 			var ps []*Param
 			for i, s := range sizes {
-				ps = append(ps, &Param{fmt.Sprint(i), randomMatrix(rng, s[0], s[1]), randomMatrix(rng, s[0], s[1])})
+				ps = append(ps, &Param{Name: fmt.Sprint(i), Value: randomMatrix(rng, s[0], s[1]), Grad: randomMatrix(rng, s[0], s[1])})
 			}
 			opt := NewAdam(0.01)
 			opt.Step(ps)

@@ -125,9 +125,14 @@ func AtChance(accuracy float64, classes int) bool {
 	return accuracy < 1/float64(classes)+0.03
 }
 
-// ChanceHint is the one line to print when AtChance is true after training.
+// ChanceHint is the one line to print when AtChance is true after training
+// with learning rate lr. Its advice is the one that helps most often: a
+// learning rate ten times smaller (a rate too large silences every ReLU unit
+// in the first steps, or drives sigmoid units into their flat ends), or
+// inputs scaled to 0..1. A rate far too large may need more than one tenth:
+// a program that knows a rate that works for its recipe says so instead.
 func ChanceHint(accuracy float64, classes int, lr float64) string {
 	return fmt.Sprintf("accuracy %.1f%% is chance level (1 in %d): the network learned nothing. "+
-		"Try a smaller learning rate (%.3g), tanh instead of ReLU, or check that the inputs are scaled to 0..1",
+		"Try a smaller learning rate (%.3g), or check that the inputs are scaled to 0..1",
 		100*accuracy, classes, lr/10)
 }

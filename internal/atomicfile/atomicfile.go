@@ -7,7 +7,11 @@
 // pipe or a symbolic link is refused, never replaced. A file it replaces
 // keeps its permissions (a 0600 file stays 0600); a new file gets 0644.
 // CheckTarget makes the same checks before any long work starts, and also
-// refuses a target that is one of the run's own inputs.
+// refuses a target that is one of the run's own inputs; CheckKind refuses to
+// replace a file that does not hold what the program writes there (a model,
+// an SVG image), so that a slip of the keyboard cannot destroy a document.
+// Files that belong together (a model and its figures) are written with
+// PrepareAll and CommitAll: none takes its name unless all could be written.
 //
 // Reading: OpenRegular opens a file only once it is known to be a regular
 // file, so a named pipe cannot make the program wait forever and a device
@@ -23,6 +27,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 )
 
@@ -37,18 +42,42 @@ const newFileMode fs.FileMode = 0o644
 // device, a named pipe, a symbolic link) is refused: links are not followed
 // on purpose, so that a link planted where a file is expected cannot redirect
 // the write elsewhere. A replaced file keeps its permission bits.
-func Write(path string, fill func(w io.Writer) error) (err error) {
+//
+// Write is Prepare followed by Commit; a program that writes several files
+// which belong together uses those two, so that none is replaced unless all
+// could be written.
+func Write(path string, fill func(w io.Writer) error) error {
+	p, err := Prepare(path, fill)
+	if err != nil {
+		return err
+	}
+	return p.Commit()
+}
+
+// Pending is a file written in full under a temporary name in its target's
+// folder, waiting either to take the target's name (Commit) or to be thrown
+// away (Discard). Until Commit, the target is untouched.
+type Pending struct {
+	path, tmp string
+}
+
+// Prepare does all of Write's work but the final rename: it refuses a target
+// that is not a regular file, writes what fill writes into a temporary file
+// next to path, flushes, syncs and closes it, and gives it the mode the
+// target will have (that of the file it replaces, or 0644). On any error the
+// temporary file is removed and nothing is left behind.
+func Prepare(path string, fill func(w io.Writer) error) (_ *Pending, err error) {
 	mode := newFileMode
 	if st, err := os.Lstat(path); err == nil {
 		if !st.Mode().IsRegular() {
-			return fmt.Errorf("cannot write %s: %w", path, refuseWrite(path, st))
+			return nil, fmt.Errorf("cannot write %s: %w", path, refuseWrite(path, st))
 		}
 		mode = st.Mode().Perm()
 	}
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, UnwrapPathError(err))
+		return nil, fmt.Errorf("cannot write %s: %w", path, UnwrapPathError(err))
 	}
 	defer func() {
 		if err != nil {
@@ -58,30 +87,125 @@ func Write(path string, fill func(w io.Writer) error) (err error) {
 	}()
 	bw := bufio.NewWriterSize(tmp, 1<<16)
 	if err = fill(bw); err != nil {
-		return err
+		return nil, err
 	}
 	if err = bw.Flush(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+		return nil, fmt.Errorf("writing %s: %w", path, UnwrapPathError(err))
 	}
 	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+		return nil, fmt.Errorf("writing %s: %w", path, UnwrapPathError(err))
 	}
 	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+		return nil, fmt.Errorf("writing %s: %w", path, UnwrapPathError(err))
 	}
 	if err = os.Chmod(tmp.Name(), mode); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+		return nil, fmt.Errorf("writing %s: %w", path, UnwrapPathError(err))
 	}
-	// Between the check above and here, something else may have put a
-	// folder or a device at path; look again just before the rename.
-	if st, lerr := os.Lstat(path); lerr == nil && !st.Mode().IsRegular() {
-		err = fmt.Errorf("cannot write %s: %w", path, refuseWrite(path, st))
-		return err
+	return &Pending{path: path, tmp: tmp.Name()}, nil
+}
+
+// Path is the name the file takes on Commit.
+func (p *Pending) Path() string { return p.path }
+
+// Commit renames the temporary file to the target's name. Between Prepare
+// and Commit something else may have put a folder or a device there: it is
+// looked at again just before the rename, and refused. On error the
+// temporary file is removed.
+func (p *Pending) Commit() (err error) {
+	defer func() {
+		if err != nil {
+			os.Remove(p.tmp)
+		}
+	}()
+	if st, lerr := os.Lstat(p.path); lerr == nil && !st.Mode().IsRegular() {
+		return fmt.Errorf("cannot write %s: %w", p.path, refuseWrite(p.path, st))
 	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+	if err = os.Rename(p.tmp, p.path); err != nil {
+		return fmt.Errorf("writing %s: %w", p.path, UnwrapPathError(err))
 	}
 	return nil
+}
+
+// Discard removes the temporary file: the target stays as it was.
+func (p *Pending) Discard() { os.Remove(p.tmp) }
+
+// PrepareAll prepares every file of a set that belongs together (path i is
+// filled by fills[i]). Either all are prepared, or none is left behind and
+// the first error is returned.
+func PrepareAll(paths []string, fills []func(w io.Writer) error) ([]*Pending, error) {
+	if len(paths) != len(fills) {
+		panic("atomicfile.PrepareAll: as many fills as paths are needed")
+	}
+	var done []*Pending
+	for i, path := range paths {
+		p, err := Prepare(path, fills[i])
+		if err != nil {
+			for _, d := range done {
+				d.Discard()
+			}
+			return nil, err
+		}
+		done = append(done, p)
+	}
+	return done, nil
+}
+
+// CommitAll commits the files PrepareAll prepared, in order. If one fails,
+// the ones not yet committed are discarded and its error returned: a rename
+// in the same folder fails only in rare cases (the folder removed meanwhile).
+func CommitAll(ps []*Pending) error {
+	for i, p := range ps {
+		if err := p.Commit(); err != nil {
+			for _, rest := range ps[i+1:] {
+				rest.Discard()
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// CheckKind checks that the file at path, if there is one, holds what the
+// program is about to write there again: it must be empty or start, after
+// white space, with one of the prefixes (such as "<svg" for a figure). A
+// program thus replaces only files of its own kind, and never, through a
+// slip of the keyboard, a document, a data file or a program (-save
+// README.md). what names the kind in the message: "a model file". An
+// absent path is fine. The error does not repeat path (see CheckTarget).
+func CheckKind(path, what string, prefixes ...string) error {
+	st, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("cannot look at the file already there (%v); choose another name", UnwrapPathError(err))
+	case !st.Mode().IsRegular():
+		return refuseWrite(path, st)
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|nonblock, 0)
+	if err != nil {
+		return fmt.Errorf("the file already there cannot be read (%v), so whether writing would destroy it cannot be told; choose another name", UnwrapPathError(err))
+	}
+	defer f.Close()
+	head := make([]byte, 256)
+	n, err := io.ReadFull(f, head)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return fmt.Errorf("the file already there cannot be read (%v), so whether writing would destroy it cannot be told; choose another name", UnwrapPathError(err))
+	}
+	start := strings.TrimLeft(string(head[:n]), " \t\r\n")
+	if start == "" {
+		return nil // an empty file: nothing to lose
+	}
+	for _, p := range prefixes {
+		if strings.HasPrefix(start, p) {
+			return nil
+		}
+	}
+	first, _, _ := strings.Cut(start, "\n")
+	if len(first) > 40 {
+		first = first[:40] + "…"
+	}
+	return fmt.Errorf("holds something that is not %s (it starts with %q); writing would destroy it: choose another name, or move the file away first", what, first)
 }
 
 // WriteBytes is Write for content already in memory.
@@ -144,6 +268,16 @@ func CheckTarget(path string, reads ...string) error {
 	}
 	if err := CheckWritable(path); err != nil {
 		return folderError(filepath.Dir(path), err)
+	}
+	return nil
+}
+
+// CheckFolder reports, before any long work starts, whether files can be
+// created in dir, with a message that says what to do (see CheckTarget)
+// and does not repeat dir in front.
+func CheckFolder(dir string) error {
+	if err := CheckWritable(filepath.Join(dir, ".check")); err != nil {
+		return folderError(dir, err)
 	}
 	return nil
 }

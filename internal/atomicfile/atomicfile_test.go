@@ -271,3 +271,114 @@ func names0(t *testing.T, dir string) string {
 	}
 	return strings.Join(out, " ")
 }
+
+// Prepare writes everything under a temporary name: the target is
+// untouched until Commit, and Discard leaves it as it was.
+func TestPrepareCommitDiscard(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "m.model")
+	if err := os.WriteFile(p, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fill := func(w io.Writer) error { _, err := io.WriteString(w, "new"); return err }
+	pend, err := Prepare(p, fill)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "old" || pend.Path() != p {
+		t.Fatalf("before Commit the target holds %q", b)
+	}
+	if err := pend.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "new" {
+		t.Fatalf("after Commit the target holds %q", b)
+	}
+	if runtime.GOOS != "windows" {
+		wantMode(t, p, 0o600)
+	}
+	pend, err = Prepare(p, func(w io.Writer) error { _, err := io.WriteString(w, "newer"); return err })
+	if err != nil {
+		t.Fatal(err)
+	}
+	pend.Discard()
+	if b, _ := os.ReadFile(p); string(b) != "new" {
+		t.Fatalf("after Discard the target holds %q", b)
+	}
+	wantEntries(t, dir, "m.model")
+}
+
+// PrepareAll writes all of a set or none: a failure on the way discards
+// what was prepared, and the old files stay as they were.
+func TestPrepareAll(t *testing.T) {
+	dir := t.TempDir()
+	a, b, c := filepath.Join(dir, "a"), filepath.Join(dir, "b"), filepath.Join(dir, "c")
+	for _, p := range []string{a, c} {
+		if err := os.WriteFile(p, []byte("old"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	good := func(w io.Writer) error { _, err := io.WriteString(w, "new"); return err }
+	boom := errors.New("boom")
+	bad := func(w io.Writer) error { io.WriteString(w, "half"); return boom }
+	if _, err := PrepareAll([]string{a, b, c}, []func(io.Writer) error{good, bad, good}); !errors.Is(err, boom) {
+		t.Fatalf("PrepareAll: %v, want boom", err)
+	}
+	wantEntries(t, dir, "a", "c")
+	for _, p := range []string{a, c} {
+		if got, _ := os.ReadFile(p); string(got) != "old" {
+			t.Errorf("%s holds %q, want old", p, got)
+		}
+	}
+	ps, err := PrepareAll([]string{a, b, c}, []func(io.Writer) error{good, good, good})
+	if err == nil {
+		err = CommitAll(ps)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantEntries(t, dir, "a", "b", "c")
+	for _, p := range []string{a, b, c} {
+		if got, _ := os.ReadFile(p); string(got) != "new" {
+			t.Errorf("%s holds %q, want new", p, got)
+		}
+	}
+}
+
+// CheckKind lets a program replace only what it wrote itself.
+func TestCheckKind(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	for _, c := range []struct {
+		path, want string
+	}{
+		{filepath.Join(dir, "absent.model"), ""},
+		{write("empty.model", ""), ""},
+		{write("old.model", "nnfromscratch-mlp 1\nsizes 2 1\n"), ""},
+		{write("spaced.model", "\n  nnfromscratch-mlp 1\n"), ""},
+		{write("README.md", "# My notes\nkeep them\n"), `holds something that is not a model file (it starts with "# My notes"); writing would destroy it: choose another name, or move the file away first`},
+		{write("long.txt", strings.Repeat("x", 100)), `holds something that is not a model file (it starts with "` + strings.Repeat("x", 40) + `…"); writing would destroy it: choose another name, or move the file away first`},
+		{write("binary", "\x89PNG\r\n\x1a\n\xff"), `holds something that is not a model file (it starts with "\x89PNG\r"); writing would destroy it: choose another name, or move the file away first`},
+		{dir, "is a folder; give a file name"},
+	} {
+		err := CheckKind(c.path, "a model file", "nnfromscratch-mlp")
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s: %v", c.path, err)
+		case c.want != "" && (err == nil || err.Error() != c.want):
+			t.Errorf("%s:\n got %v\nwant %s", c.path, err, c.want)
+		}
+	}
+	if fifo := makeFIFO(t, dir, "pipe"); fifo != "" {
+		// Refused without being opened: opening a pipe would wait for a writer.
+		if err := CheckKind(fifo, "a model file", "nnfromscratch-mlp"); err == nil || !strings.Contains(err.Error(), "named pipe") {
+			t.Errorf("a named pipe: %v", err)
+		}
+	}
+}
