@@ -150,16 +150,16 @@ func TestChanceAdvice(t *testing.T) {
 		args string
 		want string // the suggestion
 	}{
-		{"-lr 50 -epochs 1 -train-limit 2000 -test-limit 300 -layers 784,64,10", "-lr 0.02"},
-		{"-lr 0.5 -epochs 1 -train-limit 1000 -test-limit 300", "-lr 0.02"},
-		{"-lr 1e-7 -epochs 1 -train-limit 1000 -test-limit 300", "-lr 0.02"},
-		{"-opt adam -lr 1 -epochs 1 -train-limit 1000 -test-limit 300", "-lr 0.001"},
-		{"-opt sgd -act sigmoid -lr 0.05 -epochs 1 -train-limit 1000 -test-limit 300", "-act relu"},
-		{"-opt sgd -act sigmoid -lr 2 -epochs 1 -train-limit 1000 -test-limit 300", "-act relu -lr 0.1"},
+		{"-lr 50 -epochs 1 -train-limit 2000 -test-limit 300 -layers 784,64,10", "-lr 0.05"},
+		{"-batchnorm=false -lr 5 -epochs 1 -train-limit 2000 -test-limit 300 -layers 784,64,10", "-lr 0.05"},
+		{"-lr 1e-7 -epochs 1 -train-limit 1000 -test-limit 300", "-lr 0.05"},
+		{"-batchnorm=false -opt adam -lr 3 -epochs 1 -train-limit 1000 -test-limit 300", "-lr 0.001"},
+		{"-batchnorm=false -opt sgd -act sigmoid -lr 0.05 -epochs 1 -train-limit 1000 -test-limit 300", "-act relu"},
+		{"-batchnorm=false -opt sgd -act sigmoid -lr 2 -epochs 1 -train-limit 1000 -test-limit 300", "-act relu -lr 0.1"},
 		{"-preset article004 -lr 1e100 -epochs 1 -test-limit 300", "-lr 2"}, // saturated sigmoids: no gradient at all
-		{"-train-limit 64 -batch 64 -epochs 1 -test-limit 100 -layers 784,64,10", "-epochs 250"},
+		{"-batchnorm=false -train-limit 64 -batch 64 -epochs 1 -test-limit 100 -layers 784,64,10", "-epochs 250"},
 		// Divergence suggests a rate too.
-		{"-lr 1000 -epochs 1 -train-limit 2000 -test-limit 300", "-lr 0.02"},
+		{"-lr 1000 -epochs 1 -train-limit 2000 -test-limit 300", "-lr 0.05"},
 		{"-opt sgd -lr 1e200 -epochs 1 -train-limit 1000 -test-limit 300", "-lr 0.1"},
 	} {
 		args := strings.Fields(c.args)

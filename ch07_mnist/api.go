@@ -8,7 +8,7 @@ package main
 //	POST /api/predict      {"image": "data:image/png;base64,…"} → the 28×28 image the network saw, the probabilities, the digit
 //	GET  /api/events       Server-Sent Events: the run, the curves' points, each epoch, the progress, each new snapshot
 //	POST /api/stop         {} → training stops after the batch under way, as after Ctrl-C
-//	GET  /api/learned      the test accuracy, the confusion matrix, the worst mistakes with their pixels
+//	GET  /api/learned      the accuracy, the confusion matrix, the worst mistakes with their pixels, on the held-out images (validation while training, test after)
 //	GET  /api/weights.svg  /api/confusion.svg  /api/mistakes.svg: the figures -svg writes, for the network now
 
 import (
@@ -20,7 +20,6 @@ import (
 	"fmt"
 	"image"
 	"io"
-	"math"
 	"mime"
 	"net/http"
 	"slices"
@@ -256,7 +255,7 @@ func (s *server) predict(w http.ResponseWriter, r *http.Request) {
 			in, side, side, side*side, side, side))
 		return
 	}
-	x := nn.FromRows([][]float64{d.pixels})
+	x := inputOf(snap.net, d.bytes(), side*side) // as the network's input: ÷255, or standardised as it was trained
 	snap.busy.Lock()
 	_, _, err = snap.net.Evaluate(x)
 	var probs []float64
@@ -268,7 +267,7 @@ func (s *server) predict(w http.ResponseWriter, r *http.Request) {
 		fail(w, failf(http.StatusServiceUnavailable, "%v: training is diverging; try a smaller -lr", err))
 		return
 	}
-	reply(w, http.StatusOK, predictAnswer{Digit: nn.Argmax(probs), Probabilities: probs, Pixels: inkBytes(d.pixels),
+	reply(w, http.StatusOK, predictAnswer{Digit: nn.Argmax(probs), Probabilities: probs, Pixels: byteInts(d.bytes()),
 		Network: snap.net.String(), Version: snap.version, Epochs: snap.epochs})
 }
 
@@ -294,11 +293,11 @@ func pictureOf(url string) ([]byte, *apiError) {
 	return b, nil
 }
 
-// inkBytes turns ink levels 0..1 into bytes 0..255, as MNIST stores them.
-func inkBytes(ink []float64) []int {
-	out := make([]int, len(ink))
-	for i, v := range ink {
-		out[i] = int(math.Round(255 * v))
+// byteInts writes pixels as numbers for JSON (a []byte would become base64).
+func byteInts(pixels []byte) []int {
+	out := make([]int, len(pixels))
+	for i, v := range pixels {
+		out[i] = int(v)
 	}
 	return out
 }
@@ -387,7 +386,8 @@ func (s *server) stopTraining(w http.ResponseWriter, r *http.Request) {
 
 // ---- What the network learned ------------------------------------------------
 
-// learnedView is a snapshot's verdict on the test images, worked out once.
+// learnedView is a snapshot's verdict on the images of its view (validation
+// while training runs, test after), worked out once.
 type learnedView struct {
 	ev    *evaluation
 	cm    [][]int
@@ -415,7 +415,7 @@ func (s *server) view(snap *snapshot) (*learnedView, *apiError) {
 			pixels = append(pixels, te.images.Image(i)...)
 		}
 		size := te.images.Rows * te.images.Cols
-		for _, p := range snap.net.Predict(nn.FromPixels(pixels, size)) {
+		for _, p := range snap.net.Predict(inputOf(snap.net, pixels, size)) {
 			v.probs = append(v.probs, p)
 		}
 	}
@@ -464,6 +464,7 @@ type learnedAnswer struct {
 	Version   int       `json:"version"`
 	Epochs    float64   `json:"epochs"`
 	Network   string    `json:"network"`
+	Set       string    `json:"set"` // the images: "validation" while training runs, "test" after it and for -model
 	Accuracy  float64   `json:"accuracy"`
 	Right     int       `json:"right"`
 	Total     int       `json:"total"`
@@ -480,7 +481,7 @@ func (s *server) learned(w http.ResponseWriter, r *http.Request) {
 	s.withView(w, func(snap *snapshot, v *learnedView) {
 		te := snap.test
 		units := snap.net.Sizes[1]
-		a := learnedAnswer{Version: snap.version, Epochs: snap.epochs, Network: snap.net.String(),
+		a := learnedAnswer{Version: snap.version, Epochs: snap.epochs, Network: snap.net.String(), Set: te.name,
 			Accuracy: v.ev.accuracy(), Right: v.ev.correct, Total: len(v.ev.pred), Confusion: v.cm,
 			Rows: te.images.Rows, Cols: te.images.Cols, Units: units, Tiles: min(units, maxTiles), Mistakes: []mistake{}}
 		for k, i := range v.worst {

@@ -29,6 +29,19 @@ type config struct {
 	epochs int
 	seed   uint64
 
+	// What trains it well (chapter 6), and augmentation.
+	validate      bool    // hold out a validation split of the training images (validationSplit)
+	validateGiven bool    // -validate was on the command line
+	weightDecay   float64 // λ of L2 weight decay (AdamW: its decoupled decay)
+	dropout       float64 // drop rate after every hidden activation
+	batchNorm     bool    // batch normalisation after every hidden Dense layer
+	init          string  // initialisation scheme; "": the activation's default
+	schedule      string  // learning-rate schedule: none, step or cosine
+	patience      int     // early stopping after this many epochs without a better validation accuracy (0: none)
+	standardize   bool    // standardised input instead of ÷255
+	augment       bool    // distort the training images anew every epoch
+	distort       data.Distortion
+
 	trainLimit, testLimit int // use only the first N images of each split (0: all)
 
 	svgDir  string
@@ -61,10 +74,20 @@ func parseFlags(w io.Writer, args []string) (cfg *config, help bool, err error) 
 	fs.Float64Var(&cfg.lr, "lr", def.lr, "learning rate")
 	fs.IntVar(&cfg.batch, "batch", def.batch, "mini-batch size")
 	fs.IntVar(&cfg.epochs, "epochs", def.epochs, "passes over the training images")
-	fs.Uint64Var(&cfg.seed, "seed", 1, "random seed for the initial weights and the shuffles")
+	fs.Uint64Var(&cfg.seed, "seed", 1, "random seed for the initial weights, the shuffles, dropout and the distortions")
+	fs.BoolVar(&cfg.validate, "validate", true, "hold out 1 in 6 training images of each class for validation: its accuracy each epoch, the test images once at the end (-preset article002 and best: false; -validate=false trains on all of them)")
+	fs.Float64Var(&cfg.weightDecay, "weight-decay", def.weightDecay, "L2 weight decay `λ` (0: none; with -opt adamw, AdamW's decoupled decay, 0.01 unless given)")
+	fs.Float64Var(&cfg.dropout, "dropout", def.dropout, "dropout `rate` after every hidden activation, in [0, 1) (0: none)")
+	fs.BoolVar(&cfg.batchNorm, "batchnorm", def.batchNorm, "batch normalisation after every hidden Dense layer")
+	fs.StringVar(&cfg.init, "init", def.init, "initial weights `NAME`: "+orList(nn.InitNames)+" (empty: he for relu, lecun for sigmoid and tanh)")
+	fs.StringVar(&cfg.schedule, "schedule", def.schedule, "learning-rate schedule `NAME`: "+orList(scheduleNames)+" (step: halved every quarter of the epochs; cosine: down to 0 at the end)")
+	fs.IntVar(&cfg.patience, "patience", 0, "early stopping: stop after `N` epochs without a better validation accuracy, and keep the best epoch's weights (0: none)")
+	fs.BoolVar(&cfg.standardize, "standardize", def.standardize, "standardise the input with the training pixels' mean and standard deviation, instead of ÷ 255")
+	fs.BoolVar(&cfg.augment, "augment", def.augment, "distort the training images anew every epoch: shifts, rotations, scalings, elastic distortions (see -distort)")
+	distort := fs.String("distort", distortionText(defaultDistortion), "what -augment does: `PARTS` such as shift=2,rotate=10,scale=0.1,sigma=5,alpha=34 (pixels, degrees, a fraction, pixels, pixels); parts left out are off")
 	fs.IntVar(&cfg.trainLimit, "train-limit", 0, "train on the first `N` training images only (0: all)")
 	fs.IntVar(&cfg.testLimit, "test-limit", 0, "evaluate on the first `N` test images only (0: all)")
-	fs.StringVar(&cfg.svgDir, "svg", "", "write the figures to `DIR`: "+strings.Join(figureFiles, ", "))
+	fs.StringVar(&cfg.svgDir, "svg", "", "write the figures to `DIR`: "+strings.Join(figureFiles, ", ")+", and "+augmentFile+" under -augment")
 	fs.StringVar(&cfg.save, "save", "", "save the trained model to `FILE` (a text file)")
 	fs.StringVar(&cfg.model, "model", "", "a model `FILE` saved with -save, for -eval, -predict or -serve")
 	fs.BoolVar(&cfg.eval, "eval", false, "evaluate -model on the test images of -data, without training")
@@ -83,13 +106,46 @@ func parseFlags(w io.Writer, args []string) (cfg *config, help bool, err error) 
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	cfg.addrGiven = given["addr"]
+	cfg.validateGiven = given["validate"]
 	if given["layers"] {
 		if cfg.layers, err = parseSizes(*layers); err != nil {
 			return nil, false, fmt.Errorf("-layers %q: %v", *layers, err)
 		}
 	}
 	cfg.preset.fill(cfg, given)
+	if given["distort"] {
+		if !cfg.augment {
+			return nil, false, errors.New("-distort: give -augment with it (it says how -augment distorts the training images)")
+		}
+		if cfg.distort, err = parseDistortion(*distort); err != nil {
+			return nil, false, fmt.Errorf("-distort %q: %v", *distort, err)
+		}
+	}
+	if cfg.opt == "adamw" && !given["weight-decay"] && cfg.preset.weightDecay == 0 {
+		cfg.weightDecay = adamwDecay // AdamW's own default, as PyTorch's
+	}
 	return cfg, false, cfg.check()
+}
+
+// adamwDecay is AdamW's weight decay when -weight-decay is not given:
+// PyTorch's default, and nn.NewOptimizer's.
+const adamwDecay = 0.01
+
+// scheduleNames are the schedules -schedule accepts: nn's, with "none" for
+// nn.Constant.
+var scheduleNames = []string{"none", "step", "cosine"}
+
+// newSchedule is the schedule -schedule names, over the run's epochs, from
+// -lr; nil for none (or a run of no epochs).
+func newSchedule(cfg *config) nn.Schedule {
+	if cfg.schedule == "none" || cfg.epochs < 1 {
+		return nil
+	}
+	s, err := nn.NewSchedule(cfg.schedule, cfg.lr, cfg.epochs)
+	if err != nil {
+		panic(err) // check accepted the name, the rate and the epochs
+	}
+	return s
 }
 
 // check rejects values no run could use. Checks that need the data (the
@@ -124,6 +180,22 @@ func (c *config) check() error {
 		return errors.New("-save: only a training run saves a model, and -model does not train")
 	case c.download && c.model != "":
 		return errors.New("-download: fetches data for training; run it without -model")
+	case !(c.weightDecay >= 0) || math.IsInf(c.weightDecay, 0):
+		return fmt.Errorf("-weight-decay %g: want 0 (none) or a small positive number, such as 0.0005", c.weightDecay)
+	case !(c.dropout >= 0 && c.dropout < 1):
+		return fmt.Errorf("-dropout %g: the drop rate must be at least 0 and less than 1, such as 0.2", c.dropout)
+	case c.init != "" && !slices.Contains(nn.InitNames, c.init):
+		hint := ""
+		if strings.EqualFold(c.init, "xavier") {
+			hint = " (Xavier's initialisation is called glorot here, after Xavier Glorot)"
+		}
+		return fmt.Errorf("-init %q: unknown; want %s%s", c.init, orList(nn.InitNames), hint)
+	case !slices.Contains(scheduleNames, c.schedule):
+		return fmt.Errorf("-schedule %q: unknown; want %s", c.schedule, orList(scheduleNames))
+	case c.patience < 0:
+		return fmt.Errorf("-patience %d: cannot be negative (0: no early stopping)", c.patience)
+	case c.patience > 0 && !c.validate:
+		return fmt.Errorf("-patience %d: early stopping watches the validation accuracy, and this run has no validation split; give -validate with it", c.patience)
 	}
 	if err := checkAddr(c.addr); err != nil {
 		return err
@@ -171,7 +243,8 @@ func (c *config) checkShape(pixels, rows, cols, classes int) error {
 }
 
 // maxBatchValues bounds the numbers a batch holds in the layers' buffers
-// (rows × the sum of the layer widths): 2^26 of them, with the copies the
+// (rows × the sum of the layer widths, a hidden width counted again for its
+// batch norm and again for its dropout): 2^26 of them, with the copies the
 // backward pass keeps, come to about 1.5 GB.
 const maxBatchValues = 1 << 26
 
@@ -183,8 +256,16 @@ const maxBatchValues = 1 << 26
 func (c *config) checkMemory(trainImages int) error {
 	rows := max(min(c.batch, trainImages), nn.EvalChunk)
 	width := 0
-	for _, s := range c.layers {
+	for i, s := range c.layers {
 		width += s
+		if i > 0 && i < len(c.layers)-1 { // a hidden layer's batch norm and dropout keep as many buffers again
+			if c.batchNorm {
+				width += s
+			}
+			if c.dropout > 0 {
+				width += s
+			}
+		}
 	}
 	if rows*width <= maxBatchValues {
 		return nil

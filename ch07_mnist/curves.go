@@ -19,13 +19,18 @@ func curvesFigure(m *meter, initial float64, cfg *config) figure {
 
 // curvesSVG draws the run's training curves, two panels one above the
 // other: the training loss through the epochs, and the accuracy, on the
-// training batches as they pass and on the test images after each epoch
-// (with the article's, when the preset has them).
+// training batches as they pass and after each epoch on the images the run
+// measures (the validation images; with the article's figures when the run
+// reproduces it on its data).
 func curvesSVG(m *meter, initial float64, cfg *config) func(io.Writer) error {
 	epochs := float64(max(1, len(m.epochLoss)))
 	if n := len(m.curveX); n > 0 { // a run stopped by Ctrl-C has points past its last epoch
 		epochs = max(epochs, math.Ceil(m.curveX[n-1]))
 	}
+	// The x axis reaches a little before 0 and past the last epoch, so that
+	// the dots there are drawn whole: a dot's radius is 4 of the plot's
+	// 426 pixels across.
+	pad := epochs * 6 / 426
 	top := 0.0
 	for _, v := range m.curveY {
 		top = max(top, v)
@@ -33,7 +38,7 @@ func curvesSVG(m *meter, initial float64, cfg *config) func(io.Writer) error {
 	loss := &nn.Plot{
 		Title:  "Training loss, mean over each tenth of an epoch",
 		XLabel: "epoch", YLabel: "cross-entropy",
-		XMin: 0, XMax: epochs, YMin: 0, YMax: max(0.1, 1.05*top),
+		XMin: -pad, XMax: epochs + pad, YMin: 0, YMax: max(0.1, 1.05*top),
 		Series: []nn.Series{{Name: "training loss", X: m.curveX, Y: m.curveY}},
 	}
 
@@ -43,14 +48,17 @@ func curvesSVG(m *meter, initial float64, cfg *config) func(io.Writer) error {
 		xs = append(xs, float64(i+1))
 		ys = append(ys, a)
 	}
+	title := "Accuracy on the training batches (line) and the " + m.measured + " images (dots)"
+	series := []nn.Series{{Name: "training", X: m.curveX, Y: m.curveAcc}, {Name: m.measured, X: xs, Y: ys, Points: true}}
+	if m.measured == "train" { // nothing held out: the dots are the batches' accuracy over each epoch
+		title = "Accuracy on the training batches: each tenth (line), each epoch (dots)"
+		series[1].Name = "each epoch"
+	}
 	acc := &nn.Plot{
-		Title:  "Accuracy on the training batches (line) and the test images (dots)",
+		Title:  title,
 		XLabel: "epoch", YLabel: "accuracy",
-		XMin: 0, XMax: epochs, YMin: 0, YMax: 1,
-		Series: []nn.Series{
-			{Name: "training", X: m.curveX, Y: m.curveAcc},
-			{Name: "test", X: xs, Y: ys, Points: true},
-		},
+		XMin: -pad, XMax: epochs + pad, YMin: 0, YMax: 1,
+		Series: series,
 	}
 	if m.article != "" {
 		var ax []float64

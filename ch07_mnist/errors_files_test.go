@@ -245,8 +245,8 @@ var fileSetups = map[string]func(e *errorEnv){
 
 	// Stopped by a signal or by the output: the training loop looks at
 	// the context before each batch (see train-interrupted).
-	"train-at-chance-interrupted": func(e *errorEnv) { writeOldModel(e, "digits.model"); e.ctx = newCountdown(41) },
-	"train-terminated":            func(e *errorEnv) { e.ctx = newCountdownCause(41, cli.ErrTerminated) },
+	"train-at-chance-interrupted": func(e *errorEnv) { writeOldModel(e, "digits.model"); e.ctx = newCountdown(37) },
+	"train-terminated":            func(e *errorEnv) { e.ctx = newCountdownCause(37, cli.ErrTerminated) },
 	"train-broken-pipe":           func(e *errorEnv) { e.stdout = failAfter("\n    1  ", brokenPipe) },
 	"load-broken-pipe":            func(e *errorEnv) { e.stdout = failAfterLines(3, brokenPipe) },
 	"load-terminated": func(e *errorEnv) {
@@ -369,7 +369,7 @@ var fileChecks = map[string]func(e *errorEnv, out string){
 		}
 	},
 	"train-terminated": func(e *errorEnv, out string) {
-		if !strings.Contains(out, "\nterminated during epoch 2 (batch 10 of 30): stopping\n") {
+		if !strings.Contains(out, "\nterminated during epoch 2 (batch 10 of 26): stopping\n") {
 			e.t.Errorf("output lacks where SIGTERM stopped the run:\n%s", out)
 		}
 		loadSaved(e.t, e.path("digits.model"))

@@ -329,7 +329,8 @@ var errorSetups = map[string]func(e *errorEnv){
 		labels[4] = 10
 		e.write("t10k-labels-idx1-ubyte.gz", gzipBytes(e.t, idxLabelsFile(labels)))
 	},
-	"idx-14x14": func(e *errorEnv) { goodIDX(e, 14) },
+	"idx-14x14":             func(e *errorEnv) { goodIDX(e, 14) },
+	"flag-patience-too-few": func(e *errorEnv) { goodIDX(e, 28) },
 	"idx-fifo": func(e *errorEnv) {
 		goodIDX(e, 28)
 		os.Remove(e.path("t10k-images-idx3-ubyte.gz"))
@@ -582,7 +583,7 @@ var errorSetups = map[string]func(e *errorEnv){
 	// Ctrl-C in epoch 2, after its 10th batch: the training loop looks at
 	// the context once before each batch, so the 41st look (30 batches in
 	// epoch 1, then 10) is the one before batch 11 of epoch 2.
-	"train-interrupted": func(e *errorEnv) { e.ctx = newCountdown(41) },
+	"train-interrupted": func(e *errorEnv) { e.ctx = newCountdown(37) },
 }
 
 // errorChecks check more than the message for some rows.
@@ -608,7 +609,7 @@ var errorChecks = map[string]func(e *errorEnv, out string){
 	"train-interrupted": func(e *errorEnv, out string) {
 		for _, want := range []string{
 			"\n    1  ", // the first epoch's row
-			"\ninterrupted during epoch 2 (batch 10 of 30): stopping\n",
+			"\ninterrupted during epoch 2 (batch 10 of 26): stopping\n",
 			"== 7. Results ==", "test accuracy 0.", "saved the network to " + e.path("digits.model"),
 		} {
 			if !strings.Contains(out, want) {

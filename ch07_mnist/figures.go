@@ -18,6 +18,7 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"slices"
 	"strings"
 
 	"nnfromscratch/nn"
@@ -30,8 +31,18 @@ const (
 	mistakesFile  = "ch07_mistakes.svg"
 )
 
-// figureFiles lists every figure a training run writes, for -h.
+// figureFiles lists every figure a training run writes, and augmentFile
+// the one it writes under -augment besides.
 var figureFiles = []string{curvesFile, weightsFile, confusionFile, mistakesFile}
+
+// figures lists the figures this run writes under -svg, in the order it
+// writes them.
+func (c *config) figures() []string {
+	if c.augment {
+		return append(slices.Clone(figureFiles), augmentFile)
+	}
+	return figureFiles
+}
 
 // maxTiles is how many of the first layer's units the weights figure shows.
 const maxTiles = 64
@@ -291,7 +302,7 @@ func mistakesSVG(te *split, worst []int, ev *evaluation, names []string) func(io
 			svgImage(&b, x, top, cols, rows, scale, storedPNG(cols, rows, pix, nil))
 			fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" fill="none" stroke="#bbb"/>`+"\n", x, top, cols*scale, rows*scale)
 			cx, cy := left+k*column+column/2, top+rows*scale+20
-			fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle">#%d: a %s</text>`+"\n", cx, cy, i, html.EscapeString(className(te.labels[i], names)))
+			fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle">#%d: %s</text>`+"\n", cx, cy, i, html.EscapeString(aClass(te.labels[i], names)))
 			fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" fill="#c03000">said %s, %.0f%% sure</text>`+"\n",
 				cx, cy+18, html.EscapeString(className(ev.pred[i], names)), 100*ev.confidence[i])
 		}

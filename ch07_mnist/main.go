@@ -77,10 +77,15 @@ func runTrain(ctx context.Context, w io.Writer, cfg *config) error {
 	if err := checkOutputs(cfg, cfg.inputs(d.ds.Paths)); err != nil { // nor a training run
 		return err
 	}
+	aug, err := newAugmentation(cfg, d)
+	if err != nil {
+		return err
+	}
 	net, opt, rng, err := newNetwork(cfg)
 	if err != nil {
 		return err
 	}
+	prepareInput(cfg, net, d.train) // pixels → numbers: ÷255 or standardised
 
 	describe(w, cfg, d, net)                  // 1. The data, 2. The network
 	initial := beforeTraining(w, cfg, d, net) // 3. Before training
@@ -89,33 +94,50 @@ func runTrain(ctx context.Context, w io.Writer, cfg *config) error {
 	}
 
 	section(w, 4, "Training")
-	m := newMeter(w, cfg)
-	m.watch = cfg.watch.follow(net, d, initial) // under -serve the page follows the run; nil otherwise
-	stopped, err := train(ctx, net, opt, d.train, d.test, cfg, rng, m)
+	m := newMeter(w, cfg, d.heldOut(cfg), showArticle(cfg, d))
+	m.watch = cfg.watch.follow(net, d, cfg, initial) // under -serve the page follows the run; nil otherwise
+	if aug != nil {
+		aug.m = m
+	}
+	stopped, err := train(ctx, net, opt, d, cfg, aug, rng, m)
 	switch {
 	case err != nil:
 		return fmt.Errorf("%w%s", err, notWritten(cfg))
 	case stopped != nil && stopped.steps == 0: // before the first step
 		return notStarted(ctx)
 	}
-	trainingNotes(w, cfg, m, stopped)
+	trainingNotes(w, cfg, d, m, stopped)
 
-	ev, err := finalEvaluation(net, d.test, cfg, stopped)
+	var val *evaluation
+	if d.val != nil {
+		if val, err = finalEvaluation(net, d.val, cfg, stopped); err != nil {
+			return fmt.Errorf("%w%s", err, notWritten(cfg))
+		}
+	}
+	ev, err := finalEvaluation(net, d.test, cfg, stopped) // the test images, once
 	if err != nil {
 		return fmt.Errorf("%w%s", err, notWritten(cfg))
 	}
+	m.watch.tested(d.test)                                   // the page's "what it learned" shows the test images from now on
 	report(w, 5, ev, d.test, d.ds.Classes, classNames(d.ds)) // 5. Confusion matrix, 6. Mistakes
 
 	section(w, 7, "Results")
-	printAccuracy(w, ev)
-	if learned(cfg, ev, d.ds.Classes) { // a network that learned nothing is not kept
+	printResults(w, cfg, d, val, ev)
+	judged := ev // whether it learned anything is judged on the validation images, when there are some
+	if val != nil {
+		judged = val
+	}
+	if learned(cfg, judged, d.ds.Classes) { // a network that learned nothing is not kept
 		figures := append([]figure{curvesFigure(m, initial, cfg)}, learnedFigures(net, ev, d.test, classNames(d.ds))...)
+		if aug != nil {
+			figures = append(figures, augmentFigure(cfg, d.train))
+		}
 		if err := writeOutputs(w, cfg, net, figures); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintln(w, summaryLine(cfg, m, ev))
-	return outcome(cfg, stopped, ev, d.ds.Classes, m.perEpoch)
+	fmt.Fprintln(w, summaryLine(cfg, m, val, ev))
+	return outcome(cfg, stopped, judged, d.ds.Classes, m.perEpoch)
 }
 
 // notStarted is the error of a run stopped before its first training step.

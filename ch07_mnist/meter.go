@@ -20,8 +20,10 @@ type meter struct {
 	w        io.Writer // the notebook
 	progress io.Writer // a terminal for the progress line, or nil for none
 	noTime   bool      // print "-" for times
-	article  string    // whose accuracies these are ("article 002"), if any
+	measured string    // what the accuracy column is measured on: "validation", "test" or "train"
+	article  string    // whose accuracies are shown beside ours ("article 002"), if any
 	reported []float64 // the article's accuracies: before training, then per epoch
+	schedule bool      // the learning rate changes from epoch to epoch: the table shows it
 
 	// The record of the run.
 	epochLoss []float64     // mean training loss of each epoch
@@ -30,11 +32,17 @@ type meter struct {
 	curveY    []float64     // mean loss over each tenth of an epoch
 	curveAcc  []float64     // the share of right guesses on the batches of each tenth
 	trained   time.Duration // time spent in training steps, all epochs
+	augmented time.Duration // of which, distorting the training images (-augment)
+
+	stoppedEarly int // the epoch after which early stopping stopped the run (0: it did not)
+	kept         int // the epoch whose weights early stopping kept (0: the last)
 
 	// The epoch under way.
 	epoch, epochs, perEpoch int
 	batches, images         int     // done so far this epoch
 	lossSum                 float64 // Σ loss × batch size, this epoch
+	right                   int     // right guesses on this epoch's batches
+	lr                      float64 // this epoch's learning rate
 	tenth                   int     // which tenth of the epoch is filling (1..10)
 	winSum                  float64 // Σ loss × batch size in this tenth
 	winImages, winRight     int
@@ -65,16 +73,25 @@ func isTerminal(f *os.File) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// newMeter prints the table's header.
-func newMeter(w io.Writer, cfg *config) *meter {
+// newMeter prints the table's header. The accuracy column is measured on
+// held, the images held out of training (nil: the training batches
+// themselves); the article's accuracies are shown beside it only when the
+// run reproduces the article on the data it used (showArticle).
+func newMeter(w io.Writer, cfg *config, held *split, showArticle bool) *meter {
 	points := 10 * min(cfg.epochs, 1000) // room for the curves' points; more grow as needed
 	m := &meter{w: w, progress: progressWriter(w), noTime: cfg.noTime, epochs: cfg.epochs,
 		curveX: make([]float64, 0, points), curveY: make([]float64, 0, points),
-		curveAcc: make([]float64, 0, points)}
-	if p := cfg.preset; len(p.reported) > 0 {
+		curveAcc: make([]float64, 0, points), measured: "train", schedule: cfg.schedule != "none"}
+	if held != nil {
+		m.measured = held.name
+	}
+	if p := cfg.preset; len(p.reported) > 0 && showArticle {
 		m.article, m.reported = articleOf(p), p.reported
 	}
-	fmt.Fprintf(w, "epoch  train loss  test accuracy  seconds")
+	fmt.Fprintf(w, "epoch  train loss  %s accuracy  seconds", m.measured)
+	if m.schedule {
+		fmt.Fprintf(w, "  learning rate")
+	}
 	if m.article != "" {
 		fmt.Fprintf(w, "  %s", m.article)
 	}
@@ -82,10 +99,11 @@ func newMeter(w io.Writer, cfg *config) *meter {
 	return m
 }
 
-// startEpoch resets the counters and starts the clock.
-func (m *meter) startEpoch(epoch, perEpoch int) {
-	m.epoch, m.perEpoch = epoch, perEpoch
-	m.batches, m.images, m.lossSum = 0, 0, 0
+// startEpoch resets the counters and starts the clock, for an epoch of
+// perEpoch batches at learning rate lr.
+func (m *meter) startEpoch(epoch, perEpoch int, lr float64) {
+	m.epoch, m.perEpoch, m.lr = epoch, perEpoch, lr
+	m.batches, m.images, m.lossSum, m.right = 0, 0, 0, 0
 	m.tenth, m.winSum, m.winImages, m.winRight = 1, 0, 0, 0
 	m.epochTime = 0
 	m.clockOn = time.Now()
@@ -99,6 +117,7 @@ func (m *meter) batchDone(loss float64, probs nn.Matrix, labels []int) {
 	for r, row := range probs {
 		if nn.Argmax(row) == labels[r] {
 			m.winRight++
+			m.right++
 		}
 	}
 	m.batches++
@@ -159,12 +178,22 @@ func (m *meter) abandonEpoch() {
 	m.clearLine()
 }
 
+// epochAccuracy is the share of right guesses on the training batches of
+// the epoch, as they passed (in training mode: with dropout, on distorted
+// images under -augment).
+func (m *meter) epochAccuracy() float64 {
+	return float64(m.right) / float64(max(1, m.images))
+}
+
 // epochDone prints the epoch's row of the table.
 func (m *meter) epochDone(accuracy float64) {
 	loss := m.lossSum / float64(max(1, m.images))
 	m.epochLoss = append(m.epochLoss, loss)
 	m.accuracy = append(m.accuracy, accuracy)
-	fmt.Fprintf(m.w, "%5d  %10s  %13.4f  %7s", m.epoch, lossText(loss), accuracy, m.seconds(m.epochTime))
+	fmt.Fprintf(m.w, "%5d  %10s  %*.4f  %7s", m.epoch, lossText(loss), len(m.measured)+9, accuracy, m.seconds(m.epochTime))
+	if m.schedule {
+		fmt.Fprintf(m.w, "  %13s", fmt.Sprintf("%.4g", m.lr))
+	}
 	if m.article != "" {
 		if m.epoch < len(m.reported) {
 			fmt.Fprintf(m.w, "  %*.4f", len(m.article), m.reported[m.epoch])
@@ -182,6 +211,14 @@ func (m *meter) seconds(d time.Duration) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.2f", d.Seconds())
+}
+
+// share writes part as a percentage of all, or "-" under -notime.
+func (m *meter) share(part, all time.Duration) string {
+	if m.noTime {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f%%", 100*part.Seconds()/max(all.Seconds(), 1e-9))
 }
 
 // secondsPerEpoch is the mean training time of an epoch (0 when none ran).

@@ -30,11 +30,11 @@ type output struct {
 }
 
 // outputs lists the files the run will write, the figures first, in the
-// order of figureFiles.
+// order of c.figures().
 func (c *config) outputs() []output {
 	var outs []output
 	if c.svgDir != "" {
-		for _, f := range figureFiles {
+		for _, f := range c.figures() {
 			outs = append(outs, output{"-svg " + c.svgDir, filepath.Join(c.svgDir, f)})
 		}
 	}
@@ -72,10 +72,10 @@ func checkOutputs(cfg *config, inputs []string) error {
 	}
 	if cfg.svgDir != "" {
 		// The folder, then what is in each figure's place.
-		if err := cli.CheckDir(cfg.svgDir, figureFiles...); err != nil {
+		if err := cli.CheckDir(cfg.svgDir, cfg.figures()...); err != nil {
 			return err
 		}
-		for _, f := range figureFiles {
+		for _, f := range cfg.figures() {
 			path := filepath.Join(cfg.svgDir, f)
 			if err := atomicfile.CheckTarget(path, inputs...); err != nil { // (an input in its place)
 				return fmt.Errorf("-svg %s: %s %v", cfg.svgDir, path, err)

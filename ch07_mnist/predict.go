@@ -47,6 +47,17 @@ const (
 	maxBorderInk = 0.25
 )
 
+// bytes is the picture as MNIST stores its digits, one byte a pixel (0
+// background, 255 full ink): what inputOf turns into the network's input,
+// the same way as the images it trained on.
+func (d *digit) bytes() []byte {
+	b := make([]byte, len(d.pixels))
+	for i, v := range d.pixels {
+		b[i] = byte(math.Round(255 * v))
+	}
+	return b
+}
+
 // digit is a picture brought to MNIST's conventions, and what was done to it.
 type digit struct {
 	pixels        []float64       // side×side, row by row; 0 background, 1 full ink

@@ -25,17 +25,18 @@ type evaluation struct {
 
 // evaluate runs the network on the images of te and counts the right
 // answers. The images go nn.EvalChunk at a time: each chunk's bytes become
-// numbers (nn.FromPixels: ÷255) just before nn's MLP.Evaluate runs the
-// network on them (the most probable class wins), so that a test set of
-// any size takes no more memory than its bytes and one chunk. It returns
-// nn.ErrOverflow rather than results made of NaN.
+// numbers (inputOf: ÷255, or standardised as the network was trained) just
+// before nn's MLP.Evaluate runs the network on them (the most probable
+// class wins), so that a test set of any size takes no more memory than its
+// bytes and one chunk. It returns nn.ErrOverflow rather than results made
+// of NaN.
 func evaluate(net *nn.MLP, te *split) (*evaluation, error) {
 	set := te.images
 	n, size := set.Len(), set.Rows*set.Cols
 	ev := &evaluation{pred: make([]int, 0, n), confidence: make([]float64, 0, n)}
 	for lo := 0; lo < n; lo += nn.EvalChunk {
 		hi := min(lo+nn.EvalChunk, n)
-		pred, confidence, err := net.Evaluate(nn.FromPixels(set.Images[lo*size:hi*size], size))
+		pred, confidence, err := net.Evaluate(inputOf(net, set.Images[lo*size:hi*size], size))
 		if err != nil {
 			return nil, err
 		}
@@ -153,6 +154,26 @@ func printConfusion(w io.Writer, cm [][]int, names []string) {
 	fmt.Fprintf(w, "Most frequent mistakes: %s.\n", strings.Join(parts, ", "))
 }
 
+// aDigit is "a 7", or "an 8": the article before a digit, as it is read.
+func aDigit(c int) string {
+	if c == 8 || c == 11 || c == 18 {
+		return fmt.Sprintf("an %d", c)
+	}
+	return fmt.Sprintf("a %d", c)
+}
+
+// aClass is aDigit, or "a Sneaker", "an Ankle boot" when the classes have
+// names.
+func aClass(c int, names []string) string {
+	if names == nil {
+		return aDigit(c)
+	}
+	if strings.ContainsRune("AEIOUaeiou", rune(names[c][0])) {
+		return "an " + names[c]
+	}
+	return "a " + names[c]
+}
+
 // className is "7", or "Sneaker" when the classes have names.
 func className(c int, names []string) string {
 	if names == nil {
@@ -184,7 +205,7 @@ func printMistakes(w io.Writer, set *data.Set, idx []int, ev *evaluation, labels
 		captions := make([]string, len(group))
 		for k, i := range group {
 			art[k] = asciiHalfHeight(set.Image(i), set.Rows, set.Cols)
-			captions[k] = fmt.Sprintf("#%d: a %d, said %d (%.0f%%)", i, labels[i], ev.pred[i], 100*ev.confidence[i])
+			captions[k] = fmt.Sprintf("#%d: %s, said %d (%.0f%%)", i, aDigit(labels[i]), ev.pred[i], 100*ev.confidence[i])
 		}
 		width := set.Cols
 		var lines []string

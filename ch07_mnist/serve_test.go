@@ -106,7 +106,7 @@ func TestServePredict(t *testing.T) {
 			t.Errorf("test digit %d: the page says %d (%.1f%%), -predict says otherwise:\n%s", i, a.Digit, 100*a.Probabilities[a.Digit], out)
 		}
 		d, _ := readDigit(bytes.NewReader(picture))
-		if fmt.Sprint(a.Pixels) != fmt.Sprint(inkBytes(d.pixels)) {
+		if fmt.Sprint(a.Pixels) != fmt.Sprint(byteInts(d.bytes())) {
 			t.Errorf("test digit %d: the image in the answer is not what readDigit made", i)
 		}
 		sum := 0.0
@@ -188,13 +188,14 @@ func tinyNet(t *testing.T) *nn.MLP {
 	return net
 }
 
-// A copy made by copyWeights is the network itself, to the last bit: what
-// Save writes of both is the same (so a layer that kept state outside its
-// Params would be caught here).
+// A snapshot refreshed by CopyFrom is the network itself, to the last bit:
+// what Save writes of both is the same, batch normalisation's running
+// statistics and the input's standardisation included.
 func TestSnapshotCopy(t *testing.T) {
 	train, _, _ := data.SampleSplit()
-	tr := trainSplit(train.Head(64))
-	net, _ := nn.NewMLP([]int{784, 16, 16, 10}, "tanh", newRand(2))
+	tr := &split{name: "training", images: train.Head(64), labels: nn.Labels(train.Labels[:64])}
+	net, _ := nn.Build(nn.Architecture{Sizes: []int{784, 16, 16, 10}, Activation: "tanh", BatchNorm: true}, newRand(2))
+	prepareInput(&config{standardize: true}, net, tr)
 	clone, err := cloneNetwork(net)
 	if err != nil {
 		t.Fatal(err)
@@ -209,12 +210,15 @@ func TestSnapshotCopy(t *testing.T) {
 		}
 		net.Step(x, tt, opt)
 	}
-	copyWeights(clone, net)
+	clone.CopyFrom(net)
 	var a, b bytes.Buffer
 	net.Save(&a)
 	clone.Save(&b)
 	if !bytes.Equal(a.Bytes(), b.Bytes()) {
 		t.Error("the copy differs from the network")
+	}
+	if !strings.Contains(a.String(), "\ninput mean ") || !strings.Contains(a.String(), "\nrunning_var1 ") {
+		t.Error("the network saved has no standardisation or no batch normalisation: the test tests nothing")
 	}
 }
 

@@ -192,7 +192,7 @@ func runPredict(w io.Writer, cfg *config) error {
 	if err != nil {
 		return fmt.Errorf("-predict %s: %v", cfg.predict, err)
 	}
-	x := nn.FromRows([][]float64{d.pixels})
+	x := inputOf(net, d.bytes(), side*side) // as the network's input: ÷255, or standardised as it was trained
 	if _, _, err := net.Evaluate(x); err != nil {
 		return fmt.Errorf("-model %s: %v on this picture: its weights are far too large (edited by hand?); save the model again", cfg.model, err)
 	}
@@ -213,6 +213,8 @@ func runPredict(w io.Writer, cfg *config) error {
 		next = append(next, fmt.Sprintf("%d (%.1f%%)", c, 100*probs[c]))
 	}
 	fmt.Fprintf(w, "prediction: %d, %.1f%% sure; next guesses %s\n", best[0], 100*probs[best[0]], strings.Join(next, ", "))
+	fmt.Fprintln(w, "(\"sure\" is softmax's probability, and it is not calibrated: a network trained until its training loss is")
+	fmt.Fprintln(w, " near 0 says 99% or more of most pictures, its mistakes too; read it as a ranking of the digits, not as odds.)")
 	return nil
 }
 

@@ -62,7 +62,7 @@ type watcher struct {
 	progress    progressInfo
 	progressSeq int
 	snap        *snapshot // the latest copy of the network, or nil before there is one
-	test        *split    // the test images, for the "what it learned" view
+	test        *split    // the images of the "what it learned" view: held out of training (validation) while it runs, then the test images
 	names       []string  // the classes' names (Fashion-MNIST), or nil for digits
 }
 
@@ -73,7 +73,8 @@ type runInfo struct {
 	Data      string   `json:"data,omitempty"`    // the data set's name
 	Model     string   `json:"model,omitempty"`   // -model FILE
 	Epochs    int      `json:"epochs"`
-	Initial   *float64 `json:"initial,omitempty"` // test accuracy before training
+	Initial   *float64 `json:"initial,omitempty"`  // accuracy before training, on the images measured each epoch
+	Measured  string   `json:"measured,omitempty"` // what the epochs' accuracy is measured on: "validation", "test" or "train"
 	Classes   []string `json:"classes,omitempty"`
 	Message   string   `json:"message,omitempty"` // why training stopped or failed
 	Stoppable bool     `json:"stoppable"`         // the Stop button does something
@@ -83,7 +84,7 @@ type runInfo struct {
 type epochRow struct {
 	Epoch    int     `json:"epoch"`
 	Loss     float64 `json:"loss"`     // mean training loss of the epoch
-	Accuracy float64 `json:"accuracy"` // on the test images after it
+	Accuracy float64 `json:"accuracy"` // after it, on the images runInfo.Measured names
 }
 
 // progressInfo is where the epoch under way has got to.
@@ -103,7 +104,7 @@ type snapshot struct {
 	epochs  float64   // how far training had got: 2.5 is halfway through the third epoch
 	taken   time.Time // when it was copied
 	users   int       // requests holding it (guarded by watcher.mu)
-	test    *split    // the test images, for the "what it learned" view
+	test    *split    // the images of the "what it learned" view
 	names   []string  // the classes' names, or nil for digits
 
 	busy sync.Mutex
@@ -126,18 +127,28 @@ func (w *watcher) update(change func()) {
 
 // ---- The hooks, called by the training goroutine ----------------------------
 
-// follow starts following a training run of net on the data d, which the
-// untrained net gets initial right. A nil watcher (no -serve) follows
-// nothing: it returns nil, and the meter then calls no hook.
-func (w *watcher) follow(net *nn.MLP, d *splits, initial float64) *watcher {
+// follow starts following a training run of net on the data d, whose
+// held-out images (d.heldOut) the untrained net gets initial right. While
+// the run trains, the page's "what it learned" is measured on those images
+// (the validation split; the training images when there is none), never on
+// the test images, which the run uses once at the end (tested). A nil
+// watcher (no -serve) follows nothing: it returns nil, and the meter then
+// calls no hook.
+func (w *watcher) follow(net *nn.MLP, d *splits, cfg *config, initial float64) *watcher {
 	if w == nil {
 		return nil
 	}
 	w.net = net
+	held, measured := d.heldOut(cfg), "train"
+	if held != nil {
+		measured = held.name
+	} else {
+		held = heldSplit("training", d.train.images.Head(mnistTest))
+	}
 	w.update(func() {
-		w.test, w.names = d.test, classNames(d.ds)
+		w.test, w.names = held, classNames(d.ds)
 		w.run = runInfo{Phase: phaseTraining, Network: net.String(), Data: d.ds.Name, Epochs: w.epochs,
-			Initial: &initial, Classes: classLabels(d.ds.Classes, w.names), Stoppable: true}
+			Initial: &initial, Measured: measured, Classes: classLabels(d.ds.Classes, w.names), Stoppable: true}
 		w.runSeq++
 	})
 	w.publish(0)
@@ -184,6 +195,16 @@ func (w *watcher) takePoints(m *meter) {
 	}
 }
 
+// tested says that training is over and the run has used its test images
+// te: the page's "what it learned" shows them from the next snapshot on
+// (finish takes one). A nil watcher does nothing.
+func (w *watcher) tested(te *split) {
+	if w == nil {
+		return
+	}
+	w.update(func() { w.test = te })
+}
+
 // finish ends the run, in the given phase, with a message saying why: the
 // last snapshot is then the network as training left it (if its weights are
 // numbers). It runs in the goroutine that trained, once training is over.
@@ -209,7 +230,7 @@ func (w *watcher) publish(epochs float64) {
 	s := w.spare
 	w.spare = nil
 	if s != nil {
-		copyWeights(s.net, w.net)
+		s.net.CopyFrom(w.net) // the weights, batch normalisation's statistics, the input's conversion
 		s.view = nil
 	} else {
 		c, err := cloneNetwork(w.net)
@@ -247,24 +268,13 @@ func (w *watcher) loaded(net *nn.MLP, model string, te *split, name string, name
 
 // cloneNetwork makes an independent copy of net: saved to memory and loaded
 // back, bit for bit (nn.Save writes every number so that it reads back the
-// same).
+// same, with batch normalisation's statistics and the input's conversion).
 func cloneNetwork(net *nn.MLP) (*nn.MLP, error) {
 	var b bytes.Buffer
 	if err := net.Save(&b); err != nil {
 		return nil, err
 	}
 	return nn.Load(&b)
-}
-
-// copyWeights copies every weight and bias of src into dst, a network of the
-// same shape (a clone of it).
-func copyWeights(dst, src *nn.MLP) {
-	from := src.Params()
-	for i, p := range dst.Params() {
-		for r, row := range p.Value {
-			copy(row, from[i].Value[r])
-		}
-	}
 }
 
 // classLabels names the classes for the page: "0" … "9", or the names.

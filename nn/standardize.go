@@ -88,17 +88,32 @@ func (s Standardization) FromPixels(pixels []byte, cols int) Matrix {
 	if err := s.Check(); err != nil {
 		panic("nn.Standardization.FromPixels: " + err.Error())
 	}
-	m := FromPixels(pixels, cols)
-	if s.None() {
-		return m
+	if cols <= 0 || len(pixels)%cols != 0 {
+		panic(fmt.Sprintf("nn.Standardization.FromPixels: %d bytes do not split into rows of %d", len(pixels), cols))
+	}
+	return s.FromPixelsInto(New(len(pixels)/cols, cols), pixels)
+}
+
+// FromPixelsInto is FromPixels into dst, a matrix made by New with one row
+// per image, and returns it: a training loop that distorts its images every
+// epoch refills the same matrix instead of making a new one.
+func (s Standardization) FromPixelsInto(dst Matrix, pixels []byte) Matrix {
+	if err := s.Check(); err != nil {
+		panic("nn.Standardization.FromPixelsInto: " + err.Error())
+	}
+	flat := dst.flat()
+	if flat == nil || len(flat) != len(pixels) {
+		panic(fmt.Sprintf("nn.Standardization.FromPixelsInto: %d bytes into a %s matrix", len(pixels), dst.Shape()))
 	}
 	var table [256]float64 // the 256 values a byte can become, computed once
 	for p := range table {
-		table[p] = (float64(p)/255 - s.Mean) / s.Std // x = (p/255 − mean) / std
+		table[p] = float64(p) / 255 // p/255, as FromPixels
+		if !s.None() {
+			table[p] = (float64(p)/255 - s.Mean) / s.Std // x = (p/255 − mean) / std
+		}
 	}
-	flat := m.flat()
 	for i, p := range pixels {
 		flat[i] = table[p]
 	}
-	return m
+	return dst
 }

@@ -63,3 +63,26 @@ func TestStandardizationRejects(t *testing.T) {
 		}()
 	}
 }
+
+// FromPixelsInto refills a matrix with what FromPixels makes, bit for bit,
+// and refuses a matrix of the wrong size.
+func TestFromPixelsInto(t *testing.T) {
+	rng := rand.New(rand.NewPCG(83, 84))
+	pixels := make([]byte, 3*784)
+	for i := range pixels {
+		pixels[i] = byte(rng.IntN(256))
+	}
+	for _, s := range []Standardization{{}, PixelStats(pixels)} {
+		dst := New(3, 784)
+		dst[1][5] = 42 // what was there goes
+		if got := s.FromPixelsInto(dst, pixels); !Equal(got, s.FromPixels(pixels, 784)) || &got[0][0] != &dst[0][0] {
+			t.Errorf("%v: FromPixelsInto differs from FromPixels, or did not fill dst", s)
+		}
+	}
+	defer func() {
+		if msg := recoverString(recover()); !strings.HasPrefix(msg, "nn.Standardization.FromPixelsInto") {
+			t.Errorf("a matrix of the wrong size: panic %q", msg)
+		}
+	}()
+	Standardization{}.FromPixelsInto(New(2, 784), pixels)
+}

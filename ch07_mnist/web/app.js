@@ -182,6 +182,7 @@ function showPhase(phase, text) {
 }
 
 function showRun() {
+  if (run.measured) $("measured").textContent = run.measured === "train" ? "training" : run.measured;
   showPhase(run.phase, run.phase === "loaded" ? "loaded from " + run.model : null);
   $("network").textContent = [run.network, run.data].filter(Boolean).join(" · ") || "loading the data…";
   $("stop").disabled = !run.stoppable;
@@ -314,12 +315,12 @@ async function learned() {
 function showLearned(v) {
   const when = run.phase === "loaded" ? "the network of " + run.model
     : v.epochs === 0 ? "before training" : `after ${+v.epochs.toFixed(2)} epoch${v.epochs === 1 ? "" : "s"}`;
-  $("learned-when").textContent = `${when} · test accuracy ${(100 * v.accuracy).toFixed(1)}%, ${v.right.toLocaleString("en")} of ${v.total.toLocaleString("en")}`;
+  $("learned-when").textContent = `${when} · ${v.set} accuracy ${(100 * v.accuracy).toFixed(1)}%, ${v.right.toLocaleString("en")} of ${v.total.toLocaleString("en")}`;
   $("weights").src = "/api/weights.svg?v=" + v.version; // a new address for each new network
   $("confusion").src = "/api/confusion.svg?v=" + v.version;
   const box = $("mistakes");
   box.innerHTML = "";
-  if (v.mistakes.length === 0) box.textContent = "None: every test image is right.";
+  if (v.mistakes.length === 0) box.textContent = `None: every ${v.set} image is right.`;
   for (const m of v.mistakes) {
     const tile = document.createElement("button");
     tile.type = "button";

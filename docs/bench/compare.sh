@@ -56,7 +56,7 @@ py -c 'import torch' 2>/dev/null || { have_torch=; echo "note: $python has no to
 seconds() {
   local out
   case $1 in
-    go) out=$("$tmp/ch07" -data "$data" -layers 784,64,64,64,10 -act relu -opt adam -lr 0.001 -batch "$2" -epochs 1 </dev/null 2>/dev/null) ;;
+    go) out=$("$tmp/ch07" -data "$data" -layers 784,64,64,64,10 -act relu -opt adam -lr 0.001 -batchnorm=false -schedule none -validate=false -batch "$2" -epochs 1 </dev/null 2>/dev/null) ;;
     numpy) [ -n "$have_numpy" ] && out=$(py "$bench/numpy_mlp.py" --data "$data" --batch "$2" --epochs 1 2>/dev/null) ;;
     torch) [ -n "$have_torch" ] && out=$(py "$bench/torch_mlp.py" --data "$data" --batch "$2" --epochs 1 --threads 1 2>/dev/null) ;;
     gonum) [ -n "$have_gonum" ] && out=$("$tmp/gonum_mlp" -data "$data" -batch "$2" -epochs 1 2>/dev/null) ;;
