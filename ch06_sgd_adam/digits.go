@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 
 	"nnfromscratch/data"
@@ -105,12 +106,13 @@ func train(seed uint64, d *digits, opt nn.Optimizer, lr float64, batch, epochs i
 }
 
 // epochHeader prints the two header lines of a per-epoch table whose first
-// columns are first (already formatted to width).
-func epochHeader(w io.Writer, first, blank string, epochs int) {
+// columns are first (already formatted to width) and whose cells are a loss
+// and an accuracy called acc.
+func epochHeader(w io.Writer, first, blank string, epochs int, acc string) {
 	top, sub := first, blank
 	for e := 1; e <= epochs; e++ {
 		top += fmt.Sprintf("   %-15s", fmt.Sprintf("epoch %d", e))
-		sub += fmt.Sprintf("   %-7s %-7s", "loss", "acc")
+		sub += fmt.Sprintf("   %-7s %-7s", "loss", acc)
 	}
 	row(w, "%s", top)
 	row(w, "%s", sub)
@@ -155,7 +157,7 @@ func compare(w io.Writer, c config, d *digits) (map[string]*result, *nn.Plot, er
 	fmt.Fprintf(w, "Every run starts from these weights and sees the same batches of %d in the same order,\n", c.batch)
 	fmt.Fprintf(w, "for %d epochs; only the optimiser differs.\n", c.epochs)
 	fmt.Fprintln(w)
-	epochHeader(w, fmt.Sprintf("  %-9s %-6s", "optimiser", "lr"), fmt.Sprintf("  %-9s %-6s", "", ""), c.epochs)
+	epochHeader(w, fmt.Sprintf("  %-9s %-6s", "optimiser", "lr"), fmt.Sprintf("  %-9s %-6s", "", ""), c.epochs, "acc")
 	results := map[string]*result{}
 	plot := &nn.Plot{Title: fmt.Sprintf("Training loss, %s digits, batch %d", nn.Thousands(d.trainX.Rows()), c.batch),
 		XLabel: "epoch", YLabel: "mean cross-entropy of recent batches",
@@ -172,7 +174,59 @@ func compare(w io.Writer, c config, d *digits) (map[string]*result, *nn.Plot, er
 	fmt.Fprintln(w, "(loss: the mean loss of the epoch's batches, each measured before its update;")
 	fmt.Fprintln(w, " acc: held-out accuracy at the end of the epoch)")
 	fmt.Fprintln(w)
+	if err := otherSeeds(w, c, d, results); err != nil {
+		return nil, nil, err
+	}
 	return results, plot, nil
+}
+
+// seedsCompared is how many seeds otherSeeds trains each optimiser with.
+const seedsCompared = 3
+
+// otherSeeds trains each optimiser again from other initial weights and batch
+// orders (seeds -seed+1, -seed+2) and prints the final held-out accuracy of
+// every seed, with the error bar of an accuracy on that many digits: what the
+// ranking of one table can and cannot say.
+func otherSeeds(w io.Writer, c config, d *digits, first map[string]*result) error {
+	n := d.testX.Rows()
+	fmt.Fprintf(w, "The last column again, for %d seeds (other initial weights, other batch orders):\n", seedsCompared)
+	head := fmt.Sprintf("  %-9s", "optimiser")
+	for k := range seedsCompared {
+		head += fmt.Sprintf(" %-8s", fmt.Sprintf("seed %d", c.seed+uint64(k)))
+	}
+	row(w, "%s %s", head, "mean")
+	for _, o := range digitOptimizers() {
+		line, sum := fmt.Sprintf("  %-9s", o.name), 0.0
+		for k := range seedsCompared {
+			r := first[o.name]
+			if k > 0 {
+				seed, again := c.seed+uint64(k), fresh(o.name) // an optimiser with no state yet
+				var err error
+				if r, err = train(seed, d, again.opt, again.lr, c.batch, c.epochs); err != nil {
+					return fmt.Errorf("%s, seed %d: %w", o.name, seed, err)
+				}
+			}
+			acc := r.acc[len(r.acc)-1]
+			sum += acc
+			line += fmt.Sprintf(" %-8s", percent(acc))
+		}
+		row(w, "%s %s", line, percent(sum/seedsCompared))
+	}
+	fmt.Fprintf(w, "An accuracy p measured on %s digits is uncertain by about √(p(1 − p)/%d), its standard\n", nn.Thousands(n), n)
+	fmt.Fprintf(w, "error: ±%.1f points at 90%%. Differences smaller than that, or that change sign from seed\n", 100*math.Sqrt(0.9*0.1/float64(n)))
+	fmt.Fprintln(w, "to seed, say nothing about which rule is better.")
+	fmt.Fprintln(w)
+	return nil
+}
+
+// fresh returns the optimiser called name of digitOptimizers, with no state.
+func fresh(name string) racer {
+	for _, o := range digitOptimizers() {
+		if o.name == name {
+			return o
+		}
+	}
+	panic("no optimiser " + name)
 }
 
 // ---------------------------------------------------------------------------
@@ -189,7 +243,7 @@ func miniVsFull(w io.Writer, c config, d *digits, mini *result) error {
 	fmt.Fprintf(w, "SGD, lr 0.1, %d epochs either way. Full batch: the gradient of all %s images, one\n", c.epochs, nn.Thousands(n))
 	fmt.Fprintf(w, "update per epoch. Mini-batch: a gradient from %d images at a time, %d updates per epoch.\n",
 		c.batch, (n+c.batch-1)/c.batch)
-	epochHeader(w, fmt.Sprintf("  %-12s %-8s", "batch", "updates"), fmt.Sprintf("  %-12s %-8s", "", ""), c.epochs)
+	epochHeader(w, fmt.Sprintf("  %-12s %-8s", "batch", "updates"), fmt.Sprintf("  %-12s %-8s", "", ""), c.epochs, "acc")
 	row(w, "  %-12s %-8d%s", fmt.Sprintf("full (%d)", n), full.updates, epochCells(full))
 	row(w, "  %-12s %-8d%s", fmt.Sprintf("mini (%d)", c.batch), mini.updates, epochCells(mini))
 	fmt.Fprintln(w, "Each epoch costs the same arithmetic either way (every image forward and backward")
@@ -287,7 +341,7 @@ func silentFailure(w io.Writer, c config, d *digits) error {
 		return err
 	}
 	fmt.Fprintf(w, "The same network, data and batches as section 3, with SGD at lr %g. No error, no NaN:\n", deadLR)
-	epochHeader(w, fmt.Sprintf("  %-9s %-6s", "optimiser", "lr"), fmt.Sprintf("  %-9s %-6s", "", ""), c.epochs)
+	epochHeader(w, fmt.Sprintf("  %-9s %-6s", "optimiser", "lr"), fmt.Sprintf("  %-9s %-6s", "", ""), c.epochs, "acc")
 	row(w, "  %-9s %-6g%s", "SGD", deadLR, epochCells(r))
 	acc := r.acc[len(r.acc)-1]
 	dead, width := deadUnits(r.net, d.testX)

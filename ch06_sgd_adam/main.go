@@ -1,11 +1,15 @@
-// Chapter 6: optimisers. Backprop (chapter 5) gives the gradient; an
-// optimiser decides how far to step along it. Five rules, one race on a
-// stretched bowl, the same digit classifier trained with each, and the ways
-// training goes wrong: too large a step, too small a step, and the silent
-// failure that stays at chance.
+// Chapter 6: optimisers, and training well. Backprop (chapter 5) gives the
+// gradient; an optimiser decides how far to step along it. Part 1: five
+// rules, one race on a stretched bowl, the same digit classifier trained
+// with each, and the ways training goes wrong: too large a step, too small a
+// step, and the silent failure that stays at chance. Part 2: where the
+// weights start, batch normalisation, overfitting and its cures, choosing
+// settings on validation digits and testing once, learning-rate schedules
+// and standardised inputs.
 //
-//	go run ./ch06_sgd_adam                # the chapter on 2,000 digits (a few seconds)
-//	go run ./ch06_sgd_adam -full          # all 8,000 training and 2,000 test digits
+//	go run ./ch06_sgd_adam                # the chapter (a few seconds)
+//	go run ./ch06_sgd_adam -part 2        # only part 2
+//	go run ./ch06_sgd_adam -full          # more digits, longer searches
 //	go run ./ch06_sgd_adam -svg docs/img  # also draw the figures
 package main
 
@@ -22,8 +26,15 @@ import (
 
 // The figures -svg writes.
 const (
-	raceFile = "ch06_race.svg"
-	lossFile = "ch06_mnist_loss.svg"
+	raceFile        = "ch06_race.svg"
+	lossFile        = "ch06_mnist_loss.svg"
+	initHistFile    = "ch06_init_%s.svg" // one per activation: sigmoid, tanh, relu
+	initLossFile    = "ch06_init_loss.svg"
+	bnHistFile      = "ch06_batchnorm_hist.svg"
+	bnLossFile      = "ch06_batchnorm_loss.svg"
+	overfitFile     = "ch06_overfit.svg"
+	overfitLossFile = "ch06_overfit_loss.svg"
+	scheduleFile    = "ch06_schedules.svg"
 )
 
 func main() { cli.Main("ch06_sgd_adam", run) }
@@ -36,16 +47,18 @@ type config struct {
 	epochs int
 	batch  int
 	steps  int // steps of the race
+	part   int // 1 or 2; 0: both
 }
 
 // parseFlags reads the flags; help is true after -h, which prints the usage.
 func parseFlags(w io.Writer, args []string) (c config, help bool, err error) {
 	fs := flag.NewFlagSet("ch06_sgd_adam", flag.ContinueOnError)
 	fs.Uint64Var(&c.seed, "seed", 1, "seed of every random choice (same seed, same output)")
-	fs.StringVar(&c.svgDir, "svg", "", "write "+raceFile+" and "+lossFile+" into this folder (e.g. docs/img)")
-	fs.BoolVar(&c.full, "full", false, "train on all 8,000 sample digits and test on 2,000 (default: 2,000 and 500)")
-	fs.IntVar(&c.epochs, "epochs", 3, "epochs of every digit training run")
-	fs.IntVar(&c.batch, "batch", 32, "mini-batch size of the digit training runs")
+	fs.StringVar(&c.svgDir, "svg", "", "write the chapter's figures (ch06_*.svg) into this folder (e.g. docs/img)")
+	fs.BoolVar(&c.full, "full", false, "part 1 on all 8,000 sample digits, tested on 2,000 (default: 2,000 and 500);\npart 2 on 7,000 training digits, with a longer search")
+	fs.IntVar(&c.part, "part", 0, "run only part 1 (sections 1–6, optimisers) or part 2 (7–12, training well); 0: both")
+	fs.IntVar(&c.epochs, "epochs", 3, "epochs of every digit training run of part 1")
+	fs.IntVar(&c.batch, "batch", 32, "mini-batch size of the digit training runs of part 1")
 	fs.IntVar(&c.steps, "steps", 30, "steps of each optimiser in the race")
 	if help, err := cli.Parse(fs, w, args); help || err != nil {
 		return c, help, err
@@ -57,6 +70,8 @@ func parseFlags(w io.Writer, args []string) (c config, help bool, err error) {
 		return c, false, fmt.Errorf("-batch %d: want a mini-batch size from 1 to 8000", c.batch)
 	case c.steps < 1 || c.steps > 10000:
 		return c, false, fmt.Errorf("-steps %d: want 1 to 10000 race steps", c.steps)
+	case c.part < 0 || c.part > 2:
+		return c, false, fmt.Errorf("-part %d: want 1 (optimisers), 2 (training well) or 0 (both)", c.part)
 	}
 	return c, false, nil
 }
@@ -70,35 +85,57 @@ func run(w io.Writer, args []string) error {
 	if err := cli.CheckDir(c.svgDir); err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "Chapter 6: optimisers — SGD, Momentum, AdaGrad, RMSProp, Adam")
+	fmt.Fprintln(w, "Chapter 6: optimisers — SGD, Momentum, AdaGrad, RMSProp, Adam — and training well")
+	fmt.Fprintln(w)
+	var figs []cli.Figure
+	if c.part != 2 {
+		f, err := part1(w, c)
+		if err != nil {
+			return err
+		}
+		figs = append(figs, f...)
+	}
+	if c.part != 1 {
+		f, err := part2(w, c)
+		if err != nil {
+			return err
+		}
+		figs = append(figs, f...)
+	}
+	if c.svgDir == "" {
+		return nil
+	}
+	return cli.WriteFigures(w, c.svgDir, figs...)
+}
+
+// part1 runs sections 1 to 6 and returns their figures.
+func part1(w io.Writer, c config) ([]cli.Figure, error) {
+	fmt.Fprintln(w, "Part 1: optimisers")
 	fmt.Fprintln(w)
 	rules(w)
 	racePlot, err := race(w, c)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	d, err := loadDigits(c.full)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	results, lossPlot, err := compare(w, c, d)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := miniVsFull(w, c, d, results["SGD"]); err != nil {
-		return err
+		return nil, err
 	}
 	if err := badRates(w, c, d); err != nil {
-		return err
+		return nil, err
 	}
-	if err := silentFailure(w, c, d); err != nil || c.svgDir == "" {
-		return err
+	if err := silentFailure(w, c, d); err != nil {
+		return nil, err
 	}
 	fmt.Fprintln(w)
-	return cli.WriteFigures(w, c.svgDir,
-		cli.Figure{Name: raceFile, SVG: racePlot.SVG},
-		cli.Figure{Name: lossFile, SVG: lossPlot.SVG},
-	)
+	return []cli.Figure{{Name: raceFile, SVG: racePlot.SVG}, {Name: lossFile, SVG: lossPlot.SVG}}, nil
 }
 
 // row prints one line of a table without the trailing blanks that

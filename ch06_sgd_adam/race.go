@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 
 	"nnfromscratch/nn"
 )
@@ -51,6 +52,19 @@ func runRace(opt nn.Optimizer, steps int) (xs, ys []float64) {
 	return xs, ys
 }
 
+// The race's figure uses the same scale on both axes, so that the bowl looks
+// as stretched as it is: its contours are ellipses √20 ≈ 4.5 times longer
+// than they are high. nn.Plot draws an SVG's data in a 426×332 pixel area
+// (640×420 less its margins; TestRaceFigureEqualScales checks it), so x from
+// −8 to 2 gives y ±5·332/426.
+const (
+	svgPlotWidth, svgPlotHeight = 426.0, 332.0
+	raceXMin, raceXMax          = -8.0, 2.0
+)
+
+// raceYHalf is half the y range that gives y the scale of x.
+var raceYHalf = float64((raceXMax-raceXMin)*svgPlotHeight/svgPlotWidth) / 2
+
 // race prints the race and returns its figure.
 func race(w io.Writer, c config) (*nn.Plot, error) {
 	fmt.Fprintln(w, "== 2. The race: f(x, y) = x²/20 + y² from (-7, 2) ==")
@@ -59,47 +73,102 @@ func race(w io.Writer, c config) (*nn.Plot, error) {
 	fmt.Fprintf(w, "across the valley, not along it. Each optimiser takes %d steps (Momentum μ 0.9,\n", c.steps)
 	fmt.Fprintln(w, "RMSProp ρ 0.9, Adam β1 0.9 and β2 0.999; each lr about the best for its rule here).")
 	row(w, "  %-9s %-6s %-9s %-9s %-9s %s", "optimiser", "lr", "x", "y", "f(x, y)", "distance to (0, 0)")
+	// The terminal plot names no series itself: its legend, printed below,
+	// lists only the marks that can be seen.
 	ascii := nn.Plot{Title: "Paths of the five optimisers, each labelled with its lr (@ = start)", XLabel: "x", YLabel: "y",
-		XMin: -8, XMax: 8, YMin: -3, YMax: 3}
-	svg := ascii
-	svg.Title = fmt.Sprintf("%d steps on f(x, y) = x²/20 + y² from (−7, 2)", c.steps)
+		XMin: raceXMin, XMax: raceXMax, YMin: -3, YMax: 3}
+	svg := nn.Plot{Title: fmt.Sprintf("%d steps on f(x, y) = x²/20 + y² from (−7, 2)", c.steps), XLabel: "x (same scale as y)", YLabel: "y",
+		XMin: raceXMin, XMax: raceXMax, YMin: -raceYHalf, YMax: raceYHalf}
+	var names []string
+	var adagrad nn.Series
 	for _, r := range racers() {
 		xs, ys := runRace(r.opt, c.steps)
 		x, y := xs[len(xs)-1], ys[len(ys)-1]
 		row(w, "  %-9s %-6g %-9s %-9s %-9s %s", r.name, r.lr, fixed4(x), fixed4(y), fixed4(bowl(x, y)), fixed4(math.Hypot(x, y)))
-		s := nn.Series{Name: fmt.Sprintf("%s %g", r.name, r.lr), X: xs, Y: ys}
-		ascii.Series = append(ascii.Series, s)
+		name := fmt.Sprintf("%s %g", r.name, r.lr)
+		names = append(names, name)
+		s := nn.Series{Name: name, X: xs, Y: ys}
+		if r.name == "AdaGrad" {
+			s.Dashed = true
+			adagrad = s
+		}
 		svg.Series = append(svg.Series, s)
+		ascii.Series = append(ascii.Series, nn.Series{X: xs, Y: ys})
 	}
 	start := nn.Series{Name: "start", Points: true, X: []float64{raceStart[0]}, Y: []float64{raceStart[1]}}
-	ascii.Series = append(ascii.Series, start) // series 5: drawn as '@'
 	svg.Series = append(svg.Series, start,
 		nn.Series{Name: "minimum", Points: true, X: []float64{0}, Y: []float64{0}})
 	addContours(&svg)
+	// AdaGrad's path runs close to RMSProp's, which is drawn after it and
+	// would hide it: draw it once more, last, on top of everything. In the
+	// terminal, series 12 gets the mark of series 2, AdaGrad's '+', and the
+	// start, series 15, the mark of series 5, '@', on top of that.
+	adagrad.Name, adagrad.Color = "", nn.Palette[2]
+	svg.Series = append(svg.Series, adagrad)
+	for _, s := range []struct {
+		index int
+		x, y  []float64
+	}{{12, adagrad.X, adagrad.Y}, {15, start.X, start.Y}} {
+		for len(ascii.Series) < s.index {
+			ascii.Series = append(ascii.Series, nn.Series{})
+		}
+		ascii.Series = append(ascii.Series, nn.Series{X: s.x, Y: s.y, Points: s.index == 15})
+	}
 	fmt.Fprintln(w)
-	if err := ascii.ASCII(w, 72, 19); err != nil {
+	if err := asciiWithLegend(w, &ascii, 72, 19, append(names, "start")); err != nil {
 		return nil, err
 	}
-	fmt.Fprintln(w, "SGD zig-zags across the valley; Momentum overshoots and swings back; AdaGrad's steps")
-	fmt.Fprintln(w, "shrink as its sum of g² grows; RMSProp and Adam take steps of about lr in each")
-	fmt.Fprintln(w, "direction, whatever the slope, and so head straight down the gentle x direction.")
+	fmt.Fprintln(w, "SGD zig-zags across the valley; Momentum overshoots along it and swings back;")
+	fmt.Fprintln(w, "AdaGrad's steps shrink as its sum of g² grows, and it ends closest to the minimum.")
+	fmt.Fprintln(w, "RMSProp and AdaGrad divide each step by the size of its own gradients, so both")
+	fmt.Fprintln(w, "directions move at a similar pace and their paths nearly coincide. Adam adds")
+	fmt.Fprintln(w, "momentum to that: it curves, overshoots the valley floor (y = 0) and ends with the")
+	fmt.Fprintln(w, "largest f of the five, still swinging.")
 	fmt.Fprintln(w)
 	return &svg, nil
+}
+
+// asciiWithLegend draws p in the terminal and then its legend: the mark of
+// series i with names[i], for the marks that appear in the drawing. A path
+// hidden under others everywhere gets no mark, so the legend says so instead
+// of listing a character the reader cannot find.
+func asciiWithLegend(w io.Writer, p *nn.Plot, cols, rows int, names []string) error {
+	var b strings.Builder
+	if err := p.ASCII(&b, cols, rows); err != nil {
+		return err
+	}
+	drawing := b.String()
+	var area strings.Builder // the plot's rows, right of the axis
+	for _, line := range strings.Split(drawing, "\n") {
+		if i := strings.Index(line, "|"); i >= 0 {
+			area.WriteString(line[i+1:])
+		}
+	}
+	const marks = "*o+x#@%&=~" // nn.Plot's marks for series 0, 1, 2, …
+	var shown, hidden []string
+	for i, name := range names {
+		if strings.IndexByte(area.String(), marks[i]) >= 0 {
+			shown = append(shown, fmt.Sprintf("%c %s", marks[i], name))
+		} else {
+			hidden = append(hidden, name)
+		}
+	}
+	io.WriteString(w, drawing)
+	fmt.Fprintf(w, "    %s\n", strings.Join(shown, "   "))
+	if len(hidden) > 0 {
+		fmt.Fprintf(w, "    (hidden under the other paths: %s)\n", strings.Join(hidden, ", "))
+	}
+	return nil
 }
 
 // contourLevels are the values of f drawn as dashed ellipses; the last one
 // passes through the start.
 var contourLevels = []float64{0.2, 0.8, 1.8, 3.2, bowl(raceStart[0], raceStart[1])}
 
-// addContours appends the ellipses x²/20 + y² = c to p. nn.Plot colours
-// series i with nn.Palette[i%10], so each contour is put at an index ending
-// in 8 (grey); the empty, unnamed series in between draw nothing.
+// addContours appends the ellipses x²/20 + y² = c to p, dashed and grey.
 func addContours(p *nn.Plot) {
 	for k, c := range contourLevels {
-		for len(p.Series)%10 != 8 {
-			p.Series = append(p.Series, nn.Series{})
-		}
-		s := nn.Series{Dashed: true}
+		s := nn.Series{Dashed: true, Color: nn.Palette[8]}
 		if k == 0 {
 			s.Name = "contours of f"
 		}

@@ -39,7 +39,7 @@ func dataURL(png []byte) string {
 // loadedServer is the page's server for a saved network, as -serve -model
 // runs it, with the first n test digits of the sample; its requests are
 // answered at 127.0.0.1:8080.
-func loadedServer(t *testing.T, network *nn.MLP, n int) *server {
+func loadedServer(t testing.TB, network *nn.MLP, n int) *server {
 	t.Helper()
 	_, test, err := data.SampleSplit()
 	if err != nil {

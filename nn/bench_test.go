@@ -8,6 +8,7 @@ package nn
 //	go test ./nn -run '^$' -bench Adam -count 5                # the optimiser, ns per parameter
 //	go test ./nn -run '^$' -bench EpochScaling -cpu 1,2        # the scaling table
 //	go test ./nn -run '^$' -bench EpochScaling/h1024/b128 -cpu 1,2 -benchtime 3x   # a wide network, split
+//	go test ./nn -run '^$' -bench 'EpochWide|ProductCeiling' -cpu 1,2 -benchtime 2x # full-MNIST sizes, and the ceiling
 //
 // NNFS_NOASM=1 in the environment (or -tags purego) runs the same benchmarks
 // on the Go twins of nn/internal/fast instead of the amd64 assembly
@@ -111,6 +112,33 @@ func BenchmarkEpochScaling(b *testing.B) {
 			})
 		}
 	}
+}
+
+// BenchmarkEpochWide is the wide networks of a full-MNIST run at batch 128:
+// 784-1024-1024-10 and 784-800-800-10, on 2,048 samples per epoch. Run it
+// with -cpu 1,2; the ceiling to compare its GFLOP/s with is
+// BenchmarkProductCeiling's, measured in the same sitting.
+func BenchmarkEpochWide(b *testing.B) {
+	for _, h := range []int{1024, 800} {
+		b.Run(fmt.Sprintf("h%d/b128", h), func(b *testing.B) {
+			benchEpoch(b, []int{784, h, h, 10}, 128, 2048)
+		})
+	}
+}
+
+// BenchmarkProductCeiling is one large product, 2048×2048·2048×2048 with
+// Mul, split across the cores GOMAXPROCS allows: the most GFLOP/s the
+// kernels reach on this machine, a ceiling for the epochs above.
+func BenchmarkProductCeiling(b *testing.B) {
+	const n = 2048
+	rng := rand.New(rand.NewPCG(5, 6))
+	x, y, z := randomMatrix(rng, n, n), randomMatrix(rng, n, n), New(n, n)
+	z.Mul(x, y)
+	b.ResetTimer()
+	for range b.N {
+		z.Mul(x, y)
+	}
+	b.ReportMetric(2*n*n*n*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 }
 
 // BenchmarkProducts times every matrix product of one training step of

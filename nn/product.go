@@ -18,7 +18,11 @@ import (
 // dst must be a.Rows()×b.Cols(), made by New, and share no storage with a or b.
 func (dst Matrix) Mul(a, b Matrix) Matrix {
 	dst.checkProduct("Mul", "%s · %s", a, b, a.Rows(), a.Cols(), b.Rows(), b.Cols())
-	fast.Mul(dst.storage("Mul"), elements(a), elements(b), nil, a.Rows(), a.Cols(), b.Cols())
+	if f := a.flat(); f == nil && a.Rows() > 0 { // a's rows apart, as a batch of Batches
+		fast.MulRows(dst.storage("Mul"), a, elements(b), nil, a.Rows(), a.Cols(), b.Cols())
+	} else {
+		fast.Mul(dst.storage("Mul"), f, elements(b), nil, a.Rows(), a.Cols(), b.Cols())
+	}
 	return dst
 }
 
@@ -30,7 +34,11 @@ func (dst Matrix) MulAddRow(a, b, row Matrix) Matrix {
 	if row.Rows() != 1 || row.Cols() != b.Cols() {
 		panic(fmt.Sprintf("nn.MulAddRow: row %s cannot broadcast over %s (want 1×%d)", row.Shape(), dst.Shape(), b.Cols()))
 	}
-	fast.Mul(dst.storage("MulAddRow"), elements(a), elements(b), row[0], a.Rows(), a.Cols(), b.Cols())
+	if f := a.flat(); f == nil && a.Rows() > 0 { // a's rows apart, as a batch of Batches
+		fast.MulRows(dst.storage("MulAddRow"), a, elements(b), row[0], a.Rows(), a.Cols(), b.Cols())
+	} else {
+		fast.Mul(dst.storage("MulAddRow"), f, elements(b), row[0], a.Rows(), a.Cols(), b.Cols())
+	}
 	return dst
 }
 
@@ -38,7 +46,11 @@ func (dst Matrix) MulAddRow(a, b, row Matrix) Matrix {
 // For a Dense layer this is dW = xᵀ·dout.
 func (dst Matrix) MulAT(a, b Matrix) Matrix {
 	dst.checkProduct("MulAT", "%sᵀ · %s", a, b, a.Cols(), a.Rows(), b.Rows(), b.Cols())
-	fast.MulAT(dst.storage("MulAT"), elements(a), elements(b), a.Cols(), a.Rows(), b.Cols())
+	if f := a.flat(); f == nil && a.Rows() > 0 { // a's rows apart, as a batch of Batches
+		fast.MulATRows(dst.storage("MulAT"), a, elements(b), a.Cols(), a.Rows(), b.Cols())
+	} else {
+		fast.MulAT(dst.storage("MulAT"), f, elements(b), a.Cols(), a.Rows(), b.Cols())
+	}
 	return dst
 }
 

@@ -11,7 +11,9 @@ import (
 )
 
 // Batches deals a dataset out in shuffled mini-batches, an epoch at a time.
-// The batch matrices are made once and refilled, so dealing allocates nothing.
+// A batch's rows are the dataset's own rows, not copies (a Matrix is a list
+// of rows, and these are rows of X in the epoch's order), so dealing copies
+// no pixels; the targets are refilled. Dealing allocates nothing.
 type Batches struct {
 	X      Matrix // all samples, one per row
 	Labels []int  // their classes
@@ -35,7 +37,7 @@ func NewBatches(x Matrix, labels []int, classes, size int, rng *rand.Rand) *Batc
 		panic(fmt.Sprintf("nn.NewBatches: %d samples, %d labels", x.Rows(), len(labels)))
 	}
 	b := &Batches{X: x, Labels: labels, Size: size, classes: classes, rng: rng,
-		x: New(size, x.Cols()), t: New(size, classes), labels: make([]int, size)}
+		x: make(Matrix, size), t: New(size, classes), labels: make([]int, size)}
 	b.order = make([]int, x.Rows())
 	for i := range b.order {
 		b.order[i] = i
@@ -54,7 +56,8 @@ func (b *Batches) Epoch() {
 
 // Next returns the next batch of the epoch: the samples, their one-hot
 // targets and their labels. ok is false when the epoch is over. The matrices
-// are reused by the following call.
+// are reused by the following call; x's rows are rows of X, to be read, not
+// changed.
 func (b *Batches) Next() (x, t Matrix, labels []int, ok bool) {
 	if b.pos >= len(b.order) {
 		return nil, nil, nil, false
@@ -63,7 +66,7 @@ func (b *Batches) Next() (x, t Matrix, labels []int, ok bool) {
 	x, t, labels = b.x[:n], b.t[:n], b.labels[:n]
 	for r := range n {
 		i := b.order[b.pos+r]
-		copy(x[r], b.X[i])
+		x[r] = b.X[i] // the sample's own row: nothing is copied
 		clear(t[r])
 		t[r][b.Labels[i]] = 1
 		labels[r] = b.Labels[i]

@@ -56,6 +56,19 @@ func transposed(x []float64, r, c int) []float64 {
 	return t
 }
 
+// rowsOf returns x (r×c) as r separate slices, each in an array of its own
+// with a few numbers more after it (which a product must not read), and
+// in shuffled places, as the rows of a batch taken from a dataset are.
+func rowsOf(rng *rand.Rand, x []float64, r, c int) [][]float64 {
+	rows := make([][]float64, r)
+	for _, i := range rng.Perm(r) {
+		row := nans(c + 3)
+		copy(row, x[i*c:(i+1)*c])
+		rows[i] = row
+	}
+	return rows
+}
+
 // nans is n NaNs: a kernel that skips an element shows it.
 func nans(n int) []float64 {
 	v := make([]float64, n)
@@ -80,15 +93,22 @@ func differ(got, want []float64) int {
 }
 
 // shapes are n×k·k×m products: edge sizes (0, 1, the vector widths 4 and 8
-// and one either side, the 6-row blocks, 15, 784, widths a multiple of 512)
-// and random ones.
+// and one either side, the 6- and 8-row blocks, 15, 784, widths a multiple
+// of 512) and random ones.
 func shapes(rng *rand.Rand) [][3]int {
 	s := [][3]int{
 		{1, 1, 1}, {1, 784, 64}, {15, 784, 64}, {15, 64, 64}, {15, 64, 10}, {64, 15, 64},
 		{784, 15, 64}, {64, 15, 10}, {128, 64, 64}, {7, 13, 5}, {3, 1, 9}, {200, 300, 50},
 		{6, 5, 32}, {12, 3, 33}, {5, 2, 31}, {13, 8, 7}, {1, 1, 100}, {2, 17, 3}, {11, 1, 8},
 		{4, 0, 0}, {3, 7, 0}, {0, 0, 0}, {5, 0, 3}, {0, 4, 6},
-		{13, 130, 512}, {24, 128, 1024}, {12, 200, 520}, // rows of b 4 KiB apart: copied to panels
+		{13, 130, 512}, {24, 128, 1024}, {12, 200, 520}, // rows of b 4 KiB apart
+		{260, 130, 512}, {257, 128, 520}, // and 256 rows of c or more: b copied to panels
+	}
+	// Every number of rows left after the last whole block of rows, for the
+	// 16-wide kernel (8-row blocks: 10 and 16 columns) and the 32-wide one
+	// (6-row blocks: 40 columns, a 32-wide block and a narrow one).
+	for n := 1; n <= 17; n++ {
+		s = append(s, [3]int{n, 9, 10}, [3]int{n, 5, 16}, [3]int{n, 7, 40})
 	}
 	for range 40 {
 		s = append(s, [3]int{1 + rng.IntN(40), 1 + rng.IntN(70), 1 + rng.IntN(90)})
@@ -105,6 +125,7 @@ func TestProductsSameBitsEverywhere(t *testing.T) {
 		n, k, m := s[0], s[1], s[2]
 		a, b, bias := random(rng, n*k), random(rng, k*m), random(rng, m)
 		at, bt := transposed(a, n, k), transposed(b, k, m)
+		arows, atrows := rowsOf(rng, a, n, k), rowsOf(rng, at, k, n)
 		want := reference(a, b, n, k, m)
 		wantBias := append([]float64(nil), want...)
 		for i := range wantBias {
@@ -121,6 +142,9 @@ func TestProductsSameBitsEverywhere(t *testing.T) {
 					{"Mul+bias", func(c []float64) { Mul(c, a, b, bias, n, k, m) }, wantBias},
 					{"MulAT", func(c []float64) { MulAT(c, at, b, n, k, m) }, want},
 					{"MulBT", func(c []float64) { MulBT(c, a, bt, n, k, m) }, want},
+					{"MulRows", func(c []float64) { MulRows(c, arows, b, nil, n, k, m) }, want},
+					{"MulRows+bias", func(c []float64) { MulRows(c, arows, b, bias, n, k, m) }, wantBias},
+					{"MulATRows", func(c []float64) { MulATRows(c, atrows, b, n, k, m) }, want},
 				} {
 					got := nans(n * m)
 					c.run(got)
@@ -142,15 +166,18 @@ func TestProductsSplitSameBits(t *testing.T) {
 		n, k, m := s[0], s[1], s[2]
 		a, b := random(rng, n*k), random(rng, k*m)
 		at, bt := transposed(a, n, k), transposed(b, k, m)
+		arows, atrows := rowsOf(rng, a, n, k), rowsOf(rng, at, k, n)
 		want := reference(a, b, n, k, m)
 		for _, l := range Available() {
 			for _, procs := range []int{1, 2, 3, 8} {
 				withLevel(l, func() {
 					defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 					for op, run := range map[string]func(c []float64){
-						"Mul":   func(c []float64) { Mul(c, a, b, nil, n, k, m) },
-						"MulAT": func(c []float64) { MulAT(c, at, b, n, k, m) },
-						"MulBT": func(c []float64) { MulBT(c, a, bt, n, k, m) },
+						"Mul":       func(c []float64) { Mul(c, a, b, nil, n, k, m) },
+						"MulAT":     func(c []float64) { MulAT(c, at, b, n, k, m) },
+						"MulBT":     func(c []float64) { MulBT(c, a, bt, n, k, m) },
+						"MulRows":   func(c []float64) { MulRows(c, arows, b, nil, n, k, m) },
+						"MulATRows": func(c []float64) { MulATRows(c, atrows, b, n, k, m) },
 					} {
 						got := nans(n * m)
 						run(got)

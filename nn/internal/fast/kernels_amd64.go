@@ -21,6 +21,23 @@ var panels = sync.Pool{New: func() any { return new([]float64) }}
 //go:noescape
 func gemmAVX512(c *float64, ldc int, a *float64, sai, sak int, b *float64, ldb int, bias *float64, n, k, masks int)
 
+// gemm16AVX512 is gemmAVX512 for a block of at most 16 columns (masks has
+// bits 0–15), 8 rows at a time.
+//
+//go:noescape
+func gemm16AVX512(c *float64, ldc int, a *float64, sai, sak int, b *float64, ldb int, bias *float64, n, k, masks int)
+
+// gemmRowsAVX512 is gemmAVX512 for an A given by rows: A(i,p) = rows[i][p].
+//
+//go:noescape
+func gemmRowsAVX512(c *float64, ldc int, rows *[]float64, b *float64, ldb int, bias *float64, n, k, masks int)
+
+// gemmRowsTAVX512 is gemmAVX512 for C = Aᵀ·B with A given by rows:
+// C(i,j) = Σ_p rows[p][col+i]·B(p,j), for i < n.
+//
+//go:noescape
+func gemmRowsTAVX512(c *float64, ldc int, rows *[]float64, col int, b *float64, ldb int, n, k, masks int)
+
 // gemmAVX2 is gemmAVX512 for one block of exactly 8 columns.
 //
 //go:noescape
@@ -101,45 +118,13 @@ func detect() Level {
 // (fewer than 8 at the right edge) are left to the caller: it returns the
 // first column it did not compute.
 func gemm(f *product, lo, hi, jlo, jhi int) int {
-	n := hi - lo
-	a := &f.a[lo*f.sai]
 	switch level {
 	case AVX512:
-		// Rows of B a multiple of 4 KiB apart fall into the same few cache
-		// sets and evict each other; a long product copies each block of 32
-		// columns of such a B into a contiguous panel first.
-		var panel *[]float64
-		if f.ldb%512 == 0 && n >= 12 && f.k >= 128 {
-			panel = panels.Get().(*[]float64)
-			if cap(*panel) < 32*f.k {
-				*panel = make([]float64, 32*f.k)
-			}
-		}
-		for j := jlo; j < jhi; j += 32 {
-			w := min(32, jhi-j)
-			masks := 0
-			for q, left := 0, w; q < 4; q, left = q+1, left-8 {
-				masks |= (1<<min(max(left, 0), 8) - 1) << (8 * q)
-			}
-			var bias *float64
-			if f.bias != nil {
-				bias = &f.bias[j]
-			}
-			b, ldb := &f.b[j], f.ldb
-			if panel != nil {
-				pb := (*panel)[:32*f.k]
-				for p := range f.k {
-					copy(pb[32*p:32*p+w], f.b[p*f.ldb+j:])
-				}
-				b, ldb = &pb[0], 32
-			}
-			gemmAVX512(&f.c[lo*f.ldc+j], f.ldc, a, f.sai, f.sak, b, ldb, bias, n, f.k, masks)
-		}
-		if panel != nil {
-			panels.Put(panel)
-		}
+		gemm512(f, lo, hi, jlo, jhi)
 		return jhi
 	case AVX2:
+		n := hi - lo
+		a := &f.a[lo*f.sai]
 		j := jlo
 		for ; j+8 <= jhi; j += 8 {
 			var bias *float64
@@ -151,6 +136,53 @@ func gemm(f *product, lo, hi, jlo, jhi int) int {
 		return j
 	}
 	return jlo
+}
+
+// gemm512 is gemm with the AVX-512 kernels.
+func gemm512(f *product, lo, hi, jlo, jhi int) {
+	n := hi - lo
+	// Rows of B a multiple of 4 KiB apart fall into the same few cache
+	// sets and evict each other; a long product copies each block of 32
+	// columns of such a B into a contiguous panel first, when enough rows
+	// of C (256) use the panel to pay for the copy.
+	var panel *[]float64
+	if f.ldb%512 == 0 && n >= 256 && f.k >= 128 {
+		panel = panels.Get().(*[]float64)
+		if cap(*panel) < 32*f.k {
+			*panel = make([]float64, 32*f.k)
+		}
+		defer panels.Put(panel)
+	}
+	for j := jlo; j < jhi; j += 32 {
+		w := min(32, jhi-j)
+		masks := 0
+		for q, left := 0, w; q < 4; q, left = q+1, left-8 {
+			masks |= (1<<min(max(left, 0), 8) - 1) << (8 * q)
+		}
+		var bias *float64
+		if f.bias != nil {
+			bias = &f.bias[j]
+		}
+		b, ldb := &f.b[j], f.ldb
+		if panel != nil {
+			pb := (*panel)[:32*f.k]
+			for p := range f.k {
+				copy(pb[32*p:32*p+w], f.b[p*f.ldb+j:])
+			}
+			b, ldb = &pb[0], 32
+		}
+		c := &f.c[lo*f.ldc+j]
+		switch {
+		case f.rows != nil && !f.rowsT: // a·b, A given by rows
+			gemmRowsAVX512(c, f.ldc, &f.rows[lo], b, ldb, bias, n, f.k, masks)
+		case f.rows != nil: // aᵀ·b, A given by rows
+			gemmRowsTAVX512(c, f.ldc, &f.rows[0], lo, b, ldb, n, f.k, masks)
+		case w <= 16: // a narrow block: half the lanes of a 32-wide one
+			gemm16AVX512(c, f.ldc, &f.a[lo*f.sai], f.sai, f.sak, b, ldb, bias, n, f.k, masks)
+		default:
+			gemmAVX512(c, f.ldc, &f.a[lo*f.sai], f.sai, f.sak, b, ldb, bias, n, f.k, masks)
+		}
+	}
 }
 
 // transposeBlocks writes the transpose of b (m×k) into bt (k×m) in 8×8

@@ -8,27 +8,31 @@
 #include "textflag.h"
 
 // A product C = A·B is computed in blocks of 6 rows × 32 columns (AVX-512:
-// 24 registers of 8 sums) or 6 rows × 8 columns (AVX2: 12 registers of 4).
-// For each p = 0, 1, …, k−1 in turn, the block loads row p of B once and, for
-// each of its rows i, broadcasts A(i,p) and adds A(i,p)·B(p,j) to every sum:
-// each sum is built in the same order as the portable kernel builds it, with a
-// separate multiply and add (no fused multiply-add), so the results are equal
-// bit for bit. A(i,p) is read at a + i·sai + p·sak, which serves both a·b
-// (sai = row length, sak = 1) and aᵀ·b (sai = 1, sak = row length).
+// 24 registers of 8 sums), 8 rows × 16 columns for narrow outputs (AVX-512:
+// 16 registers), or 6 rows × 8 columns (AVX2: 12 registers of 4). For each
+// p = 0, 1, …, k−1 in turn, the block loads row p of B once and, for each of
+// its rows i, multiplies A(i,p) with it and adds the products to the row's
+// sums: each sum is built in the same order as the portable kernel builds
+// it, with a separate multiply and add (no fused multiply-add), so the
+// results are equal bit for bit. A(i,p) is read at a + i·sai + p·sak, which
+// serves both a·b (sai = row length, sak = 1) and aᵀ·b (sai = 1, sak = row
+// length). The last rows of C, fewer than a block, have loops of their own
+// (5, 4, … rows), so that no loop tests how many rows it has.
 
-// MADD adds b·t to acc, rounding the product first, as Go code does on amd64.
-#define MADD(b, t, acc) \
-	VMULPD b, t, Z29; \
-	VADDPD Z29, acc, acc
+// MADD adds b·A(i,p) to acc, rounding the product first, as Go code does on
+// amd64. The multiply reads A(i,p) from addr and broadcasts it to all eight
+// lanes itself ({1to8}): a separate broadcast instruction would take a slot
+// on the floating-point units, which the multiplies and adds need.
+#define MADD(addr, b, t, acc) \
+	VMULPD.BCST addr, b, t; \
+	VADDPD      t, acc, acc
 
-// ROW512 is one row of the block for one p: broadcast A(i,p) from addr,
-// multiply it with B's row (Z24–Z27) into the row's four sums.
+// ROW512 is one row of a 32-wide block for one p: B's row is in Z24–Z27.
 #define ROW512(addr, c0, c1, c2, c3) \
-	VBROADCASTSD addr, Z28; \
-	MADD(Z24, Z28, c0); \
-	MADD(Z25, Z28, c1); \
-	MADD(Z26, Z28, c2); \
-	MADD(Z27, Z28, c3)
+	MADD(addr, Z24, Z28, c0); \
+	MADD(addr, Z25, Z29, c1); \
+	MADD(addr, Z26, Z30, c2); \
+	MADD(addr, Z27, Z31, c3)
 
 // LOADB512 loads row p of B (32 columns at R13); masked lanes read as 0.
 #define LOADB512 \
@@ -51,13 +55,35 @@
 	VMOVUPD c1, K2, 64(R13); \
 	VMOVUPD c2, K3, 128(R13); \
 	VMOVUPD c3, K4, 192(R13); \
-	ADDQ R8, R13
+	ADDQ    R8, R13
 
 #define ZERO4(c0, c1, c2, c3) \
 	VPXORQ c0, c0, c0; \
 	VPXORQ c1, c1, c1; \
 	VPXORQ c2, c2, c2; \
 	VPXORQ c3, c3, c3
+
+// The same for a 16-wide block: B's row in Z24 and Z25, masks K1 and K2.
+#define ROW16(addr, c0, c1) \
+	MADD(addr, Z24, Z28, c0); \
+	MADD(addr, Z25, Z29, c1)
+
+#define LOADB16 \
+	VMOVUPD.Z (R13), K1, Z24; \
+	VMOVUPD.Z 64(R13), K2, Z25
+
+#define BIAS16(c0, c1) \
+	VADDPD Z24, c0, c0; \
+	VADDPD Z25, c1, c1
+
+#define STORE16(c0, c1) \
+	VMOVUPD c0, K1, (R13); \
+	VMOVUPD c1, K2, 64(R13); \
+	ADDQ    R8, R13
+
+#define ZERO2Z(c0, c1) \
+	VPXORQ c0, c0, c0; \
+	VPXORQ c1, c1, c1
 
 // func gemmAVX512(c *float64, ldc int, a *float64, sai, sak int, b *float64, ldb int, bias *float64, n, k, masks int)
 //
@@ -66,9 +92,10 @@
 // for each existing column among 8q … 8q+7. Strides are in elements.
 //
 // Registers: DI C block, R8 C row stride, SI A block, R9 A row step (sai),
-// R10 A step over p (sak), BX B, R11 B row stride, CX rows left, R12 k;
-// in the loop over p: AX and DX point at A(i,p) for rows 0 and 3 of the
-// block, R13 at row p of B, R14 counts down p.
+// R10 A step over p (sak), BX B, R11 B row stride, CX rows left; in the
+// loop over p: AX and DX point at A(i,p) for rows 0 and 3 of the block, R13
+// at row p of B, R14 counts down p. Z0–Z23 hold the sums, Z24–Z27 B's row,
+// Z28–Z31 the products.
 TEXT ·gemmAVX512(SB), NOSPLIT, $0-88
 	MOVQ c+0(FP), DI
 	MOVQ ldc+8(FP), R8
@@ -82,19 +109,19 @@ TEXT ·gemmAVX512(SB), NOSPLIT, $0-88
 	MOVQ ldb+48(FP), R11
 	SHLQ $3, R11
 	MOVQ n+64(FP), CX
-	MOVQ k+72(FP), R12
 	MOVQ masks+80(FP), AX
 	KMOVW AX, K1
-	SHRQ $8, AX
+	SHRQ  $8, AX
 	KMOVW AX, K2
-	SHRQ $8, AX
+	SHRQ  $8, AX
 	KMOVW AX, K3
-	SHRQ $8, AX
+	SHRQ  $8, AX
 	KMOVW AX, K4
 
-block6:
+gblocks:
 	CMPQ CX, $6
-	JLT  tail
+	JLT  gtail
+g6:
 	ZERO4(Z0, Z1, Z2, Z3)
 	ZERO4(Z4, Z5, Z6, Z7)
 	ZERO4(Z8, Z9, Z10, Z11)
@@ -105,11 +132,11 @@ block6:
 	LEAQ  (SI)(R9*2), DX
 	ADDQ  R9, DX
 	MOVQ  BX, R13
-	MOVQ  R12, R14
+	MOVQ  k+72(FP), R14
 	TESTQ R14, R14
-	JZ    done6
+	JZ    g6bias
 
-loop6:
+g6loop:
 	LOADB512
 	ROW512((AX), Z0, Z1, Z2, Z3)
 	ROW512((AX)(R9*1), Z4, Z5, Z6, Z7)
@@ -121,12 +148,12 @@ loop6:
 	ADDQ R10, DX
 	ADDQ R11, R13
 	DECQ R14
-	JNZ  loop6
+	JNZ  g6loop
 
-done6:
+g6bias:
 	MOVQ  bias+56(FP), R14
 	TESTQ R14, R14
-	JZ    store6
+	JZ    g6store
 	MOVQ  R14, R13
 	LOADB512
 	BIAS512(Z0, Z1, Z2, Z3)
@@ -136,7 +163,7 @@ done6:
 	BIAS512(Z16, Z17, Z18, Z19)
 	BIAS512(Z20, Z21, Z22, Z23)
 
-store6:
+g6store:
 	MOVQ DI, R13
 	STORE512(Z0, Z1, Z2, Z3)
 	STORE512(Z4, Z5, Z6, Z7)
@@ -148,12 +175,23 @@ store6:
 	LEAQ (SI)(R9*4), SI
 	LEAQ (SI)(R9*2), SI
 	SUBQ $6, CX
-	JMP  block6
+	JMP  gblocks
 
-	// The last 1 to 5 rows: the same, with a test after each row.
-tail:
-	TESTQ CX, CX
-	JZ    ret
+	// The last 1 to 5 rows.
+gtail:
+	CMPQ CX, $5
+	JEQ  g5
+	CMPQ CX, $4
+	JEQ  g4
+	CMPQ CX, $3
+	JEQ  g3
+	CMPQ CX, $2
+	JEQ  g2
+	CMPQ CX, $1
+	JEQ  g1
+	JMP  gret
+
+g5:
 	ZERO4(Z0, Z1, Z2, Z3)
 	ZERO4(Z4, Z5, Z6, Z7)
 	ZERO4(Z8, Z9, Z10, Z11)
@@ -163,37 +201,27 @@ tail:
 	LEAQ  (SI)(R9*2), DX
 	ADDQ  R9, DX
 	MOVQ  BX, R13
-	MOVQ  R12, R14
+	MOVQ  k+72(FP), R14
 	TESTQ R14, R14
-	JZ    tailbias
+	JZ    g5bias
 
-tailloop:
+g5loop:
 	LOADB512
 	ROW512((AX), Z0, Z1, Z2, Z3)
-	CMPQ CX, $1
-	JEQ  tailnext
 	ROW512((AX)(R9*1), Z4, Z5, Z6, Z7)
-	CMPQ CX, $2
-	JEQ  tailnext
 	ROW512((AX)(R9*2), Z8, Z9, Z10, Z11)
-	CMPQ CX, $3
-	JEQ  tailnext
 	ROW512((DX), Z12, Z13, Z14, Z15)
-	CMPQ CX, $4
-	JEQ  tailnext
 	ROW512((DX)(R9*1), Z16, Z17, Z18, Z19)
-
-tailnext:
 	ADDQ R10, AX
 	ADDQ R10, DX
 	ADDQ R11, R13
 	DECQ R14
-	JNZ  tailloop
+	JNZ  g5loop
 
-tailbias:
+g5bias:
 	MOVQ  bias+56(FP), R14
 	TESTQ R14, R14
-	JZ    tailstore
+	JZ    g5store
 	MOVQ  R14, R13
 	LOADB512
 	BIAS512(Z0, Z1, Z2, Z3)
@@ -202,23 +230,1122 @@ tailbias:
 	BIAS512(Z12, Z13, Z14, Z15)
 	BIAS512(Z16, Z17, Z18, Z19)
 
-tailstore:
+g5store:
 	MOVQ DI, R13
 	STORE512(Z0, Z1, Z2, Z3)
-	CMPQ CX, $1
-	JEQ  ret
 	STORE512(Z4, Z5, Z6, Z7)
-	CMPQ CX, $2
-	JEQ  ret
 	STORE512(Z8, Z9, Z10, Z11)
-	CMPQ CX, $3
-	JEQ  ret
 	STORE512(Z12, Z13, Z14, Z15)
-	CMPQ CX, $4
-	JEQ  ret
 	STORE512(Z16, Z17, Z18, Z19)
+	JMP  gret
 
-ret:
+g4:
+	ZERO4(Z0, Z1, Z2, Z3)
+	ZERO4(Z4, Z5, Z6, Z7)
+	ZERO4(Z8, Z9, Z10, Z11)
+	ZERO4(Z12, Z13, Z14, Z15)
+	MOVQ  SI, AX
+	LEAQ  (SI)(R9*2), DX
+	ADDQ  R9, DX
+	MOVQ  BX, R13
+	MOVQ  k+72(FP), R14
+	TESTQ R14, R14
+	JZ    g4bias
+
+g4loop:
+	LOADB512
+	ROW512((AX), Z0, Z1, Z2, Z3)
+	ROW512((AX)(R9*1), Z4, Z5, Z6, Z7)
+	ROW512((AX)(R9*2), Z8, Z9, Z10, Z11)
+	ROW512((DX), Z12, Z13, Z14, Z15)
+	ADDQ R10, AX
+	ADDQ R10, DX
+	ADDQ R11, R13
+	DECQ R14
+	JNZ  g4loop
+
+g4bias:
+	MOVQ  bias+56(FP), R14
+	TESTQ R14, R14
+	JZ    g4store
+	MOVQ  R14, R13
+	LOADB512
+	BIAS512(Z0, Z1, Z2, Z3)
+	BIAS512(Z4, Z5, Z6, Z7)
+	BIAS512(Z8, Z9, Z10, Z11)
+	BIAS512(Z12, Z13, Z14, Z15)
+
+g4store:
+	MOVQ DI, R13
+	STORE512(Z0, Z1, Z2, Z3)
+	STORE512(Z4, Z5, Z6, Z7)
+	STORE512(Z8, Z9, Z10, Z11)
+	STORE512(Z12, Z13, Z14, Z15)
+	JMP  gret
+
+g3:
+	ZERO4(Z0, Z1, Z2, Z3)
+	ZERO4(Z4, Z5, Z6, Z7)
+	ZERO4(Z8, Z9, Z10, Z11)
+	MOVQ  SI, AX
+	MOVQ  BX, R13
+	MOVQ  k+72(FP), R14
+	TESTQ R14, R14
+	JZ    g3bias
+
+g3loop:
+	LOADB512
+	ROW512((AX), Z0, Z1, Z2, Z3)
+	ROW512((AX)(R9*1), Z4, Z5, Z6, Z7)
+	ROW512((AX)(R9*2), Z8, Z9, Z10, Z11)
+	ADDQ R10, AX
+	ADDQ R11, R13
+	DECQ R14
+	JNZ  g3loop
+
+g3bias:
+	MOVQ  bias+56(FP), R14
+	TESTQ R14, R14
+	JZ    g3store
+	MOVQ  R14, R13
+	LOADB512
+	BIAS512(Z0, Z1, Z2, Z3)
+	BIAS512(Z4, Z5, Z6, Z7)
+	BIAS512(Z8, Z9, Z10, Z11)
+
+g3store:
+	MOVQ DI, R13
+	STORE512(Z0, Z1, Z2, Z3)
+	STORE512(Z4, Z5, Z6, Z7)
+	STORE512(Z8, Z9, Z10, Z11)
+	JMP  gret
+
+g2:
+	ZERO4(Z0, Z1, Z2, Z3)
+	ZERO4(Z4, Z5, Z6, Z7)
+	MOVQ  SI, AX
+	MOVQ  BX, R13
+	MOVQ  k+72(FP), R14
+	TESTQ R14, R14
+	JZ    g2bias
+
+g2loop:
+	LOADB512
+	ROW512((AX), Z0, Z1, Z2, Z3)
+	ROW512((AX)(R9*1), Z4, Z5, Z6, Z7)
+	ADDQ R10, AX
+	ADDQ R11, R13
+	DECQ R14
+	JNZ  g2loop
+
+g2bias:
+	MOVQ  bias+56(FP), R14
+	TESTQ R14, R14
+	JZ    g2store
+	MOVQ  R14, R13
+	LOADB512
+	BIAS512(Z0, Z1, Z2, Z3)
+	BIAS512(Z4, Z5, Z6, Z7)
+
+g2store:
+	MOVQ DI, R13
+	STORE512(Z0, Z1, Z2, Z3)
+	STORE512(Z4, Z5, Z6, Z7)
+	JMP  gret
+
+g1:
+	ZERO4(Z0, Z1, Z2, Z3)
+	MOVQ  SI, AX
+	MOVQ  BX, R13
+	MOVQ  k+72(FP), R14
+	TESTQ R14, R14
+	JZ    g1bias
+
+g1loop:
+	LOADB512
+	ROW512((AX), Z0, Z1, Z2, Z3)
+	ADDQ R10, AX
+	ADDQ R11, R13
+	DECQ R14
+	JNZ  g1loop
+
+g1bias:
+	MOVQ  bias+56(FP), R14
+	TESTQ R14, R14
+	JZ    g1store
+	MOVQ  R14, R13
+	LOADB512
+	BIAS512(Z0, Z1, Z2, Z3)
+
+g1store:
+	MOVQ DI, R13
+	STORE512(Z0, Z1, Z2, Z3)
+	JMP  gret
+
+gret:
+	VZEROUPPER
+	RET
+
+// func gemm16AVX512(c *float64, ldc int, a *float64, sai, sak int, b *float64, ldb int, bias *float64, n, k, masks int)
+//
+// gemmAVX512 for a block of at most 16 columns (masks: bits 0–15), 8 rows at
+// a time: a narrow output (10 classes) would leave most of a 32-wide block's
+// lanes idle. Registers as in gemmAVX512, and R12 = 3·sai, so that DX and
+// R12 reach rows 3–7; Z0–Z15 hold the sums, Z24–Z25 B's row.
+TEXT ·gemm16AVX512(SB), NOSPLIT, $0-88
+	MOVQ c+0(FP), DI
+	MOVQ ldc+8(FP), R8
+	SHLQ $3, R8
+	MOVQ a+16(FP), SI
+	MOVQ sai+24(FP), R9
+	SHLQ $3, R9
+	MOVQ sak+32(FP), R10
+	SHLQ $3, R10
+	MOVQ b+40(FP), BX
+	MOVQ ldb+48(FP), R11
+	SHLQ $3, R11
+	MOVQ n+64(FP), CX
+	MOVQ masks+80(FP), AX
+	KMOVW AX, K1
+	SHRQ  $8, AX
+	KMOVW AX, K2
+	LEAQ  (R9)(R9*2), R12
+
+hblocks:
+	CMPQ CX, $8
+	JLT  htail
+h8:
+	ZERO2Z(Z0, Z1)
+	ZERO2Z(Z2, Z3)
+	ZERO2Z(Z4, Z5)
+	ZERO2Z(Z6, Z7)
+	ZERO2Z(Z8, Z9)
+	ZERO2Z(Z10, Z11)
+	ZERO2Z(Z12, Z13)
+	ZERO2Z(Z14, Z15)
+	MOVQ  SI, AX
+	LEAQ  (SI)(R9*2), DX
+	ADDQ  R9, DX
+	MOVQ  BX, R13
+	MOVQ  k+72(FP), R14
+	TESTQ R14, R14
+	JZ    h8bias
+
+h8loop:
+	LOADB16
+	ROW16((AX), Z0, Z1)
+	ROW16((AX)(R9*1), Z2, Z3)
+	ROW16((AX)(R9*2), Z4, Z5)
+	ROW16((DX), Z6, Z7)
+	ROW16((DX)(R9*1), Z8, Z9)
+	ROW16((DX)(R9*2), Z10, Z11)
+	ROW16((DX)(R12*1), Z12, Z13)
+	ROW16((DX)(R9*4), Z14, Z15)
+	ADDQ R10, AX
+	ADDQ R10, DX
+	ADDQ R11, R13
+	DECQ R14
+	JNZ  h8loop
+
+h8bias:
+	MOVQ  bias+56(FP), R14
+	TESTQ R14, R14
+	JZ    h8store
+	MOVQ  R14, R13
+	LOADB16
+	BIAS16(Z0, Z1)
+	BIAS16(Z2, Z3)
+	BIAS16(Z4, Z5)
+	BIAS16(Z6, Z7)
+	BIAS16(Z8, Z9)
+	BIAS16(Z10, Z11)
+	BIAS16(Z12, Z13)
+	BIAS16(Z14, Z15)
+
+h8store:
+	MOVQ DI, R13
+	STORE16(Z0, Z1)
+	STORE16(Z2, Z3)
+	STORE16(Z4, Z5)
+	STORE16(Z6, Z7)
+	STORE16(Z8, Z9)
+	STORE16(Z10, Z11)
+	STORE16(Z12, Z13)
+	STORE16(Z14, Z15)
+	MOVQ R13, DI
+	LEAQ (SI)(R9*8), SI
+	SUBQ $8, CX
+	JMP  hblocks
+
+	// The last 1 to 7 rows.
+htail:
+	CMPQ CX, $7
+	JEQ  h7
+	CMPQ CX, $6
+	JEQ  h6
+	CMPQ CX, $5
+	JEQ  h5
+	CMPQ CX, $4
+	JEQ  h4
+	CMPQ CX, $3
+	JEQ  h3
+	CMPQ CX, $2
+	JEQ  h2
+	CMPQ CX, $1
+	JEQ  h1
+	JMP  hret
+
+h7:
+	ZERO2Z(Z0, Z1)
+	ZERO2Z(Z2, Z3)
+	ZERO2Z(Z4, Z5)
+	ZERO2Z(Z6, Z7)
+	ZERO2Z(Z8, Z9)
+	ZERO2Z(Z10, Z11)
+	ZERO2Z(Z12, Z13)
+	MOVQ  SI, AX
+	LEAQ  (SI)(R9*2), DX
+	ADDQ  R9, DX
+	MOVQ  BX, R13
+	MOVQ  k+72(FP), R14
+	TESTQ R14, R14
+	JZ    h7bias
+
+h7loop:
+	LOADB16
+	ROW16((AX), Z0, Z1)
+	ROW16((AX)(R9*1), Z2, Z3)
+	ROW16((AX)(R9*2), Z4, Z5)
+	ROW16((DX), Z6, Z7)
+	ROW16((DX)(R9*1), Z8, Z9)
+	ROW16((DX)(R9*2), Z10, Z11)
+	ROW16((DX)(R12*1), Z12, Z13)
+	ADDQ R10, AX
+	ADDQ R10, DX
+	ADDQ R11, R13
+	DECQ R14
+	JNZ  h7loop
+
+h7bias:
+	MOVQ  bias+56(FP), R14
+	TESTQ R14, R14
+	JZ    h7store
+	MOVQ  R14, R13
+	LOADB16
+	BIAS16(Z0, Z1)
+	BIAS16(Z2, Z3)
+	BIAS16(Z4, Z5)
+	BIAS16(Z6, Z7)
+	BIAS16(Z8, Z9)
+	BIAS16(Z10, Z11)
+	BIAS16(Z12, Z13)
+
+h7store:
+	MOVQ DI, R13
+	STORE16(Z0, Z1)
+	STORE16(Z2, Z3)
+	STORE16(Z4, Z5)
+	STORE16(Z6, Z7)
+	STORE16(Z8, Z9)
+	STORE16(Z10, Z11)
+	STORE16(Z12, Z13)
+	JMP  hret
+
+h6:
+	ZERO2Z(Z0, Z1)
+	ZERO2Z(Z2, Z3)
+	ZERO2Z(Z4, Z5)
+	ZERO2Z(Z6, Z7)
+	ZERO2Z(Z8, Z9)
+	ZERO2Z(Z10, Z11)
+	MOVQ  SI, AX
+	LEAQ  (SI)(R9*2), DX
+	ADDQ  R9, DX
+	MOVQ  BX, R13
+	MOVQ  k+72(FP), R14
+	TESTQ R14, R14
+	JZ    h6bias
+
+h6loop:
+	LOADB16
+	ROW16((AX), Z0, Z1)
+	ROW16((AX)(R9*1), Z2, Z3)
+	ROW16((AX)(R9*2), Z4, Z5)
+	ROW16((DX), Z6, Z7)
+	ROW16((DX)(R9*1), Z8, Z9)
+	ROW16((DX)(R9*2), Z10, Z11)
+	ADDQ R10, AX
+	ADDQ R10, DX
+	ADDQ R11, R13
+	DECQ R14
+	JNZ  h6loop
+
+h6bias:
+	MOVQ  bias+56(FP), R14
+	TESTQ R14, R14
+	JZ    h6store
+	MOVQ  R14, R13
+	LOADB16
+	BIAS16(Z0, Z1)
+	BIAS16(Z2, Z3)
+	BIAS16(Z4, Z5)
+	BIAS16(Z6, Z7)
+	BIAS16(Z8, Z9)
+	BIAS16(Z10, Z11)
+
+h6store:
+	MOVQ DI, R13
+	STORE16(Z0, Z1)
+	STORE16(Z2, Z3)
+	STORE16(Z4, Z5)
+	STORE16(Z6, Z7)
+	STORE16(Z8, Z9)
+	STORE16(Z10, Z11)
+	JMP  hret
+
+h5:
+	ZERO2Z(Z0, Z1)
+	ZERO2Z(Z2, Z3)
+	ZERO2Z(Z4, Z5)
+	ZERO2Z(Z6, Z7)
+	ZERO2Z(Z8, Z9)
+	MOVQ  SI, AX
+	LEAQ  (SI)(R9*2), DX
+	ADDQ  R9, DX
+	MOVQ  BX, R13
+	MOVQ  k+72(FP), R14
+	TESTQ R14, R14
+	JZ    h5bias
+
+h5loop:
+	LOADB16
+	ROW16((AX), Z0, Z1)
+	ROW16((AX)(R9*1), Z2, Z3)
+	ROW16((AX)(R9*2), Z4, Z5)
+	ROW16((DX), Z6, Z7)
+	ROW16((DX)(R9*1), Z8, Z9)
+	ADDQ R10, AX
+	ADDQ R10, DX
+	ADDQ R11, R13
+	DECQ R14
+	JNZ  h5loop
+
+h5bias:
+	MOVQ  bias+56(FP), R14
+	TESTQ R14, R14
+	JZ    h5store
+	MOVQ  R14, R13
+	LOADB16
+	BIAS16(Z0, Z1)
+	BIAS16(Z2, Z3)
+	BIAS16(Z4, Z5)
+	BIAS16(Z6, Z7)
+	BIAS16(Z8, Z9)
+
+h5store:
+	MOVQ DI, R13
+	STORE16(Z0, Z1)
+	STORE16(Z2, Z3)
+	STORE16(Z4, Z5)
+	STORE16(Z6, Z7)
+	STORE16(Z8, Z9)
+	JMP  hret
+
+h4:
+	ZERO2Z(Z0, Z1)
+	ZERO2Z(Z2, Z3)
+	ZERO2Z(Z4, Z5)
+	ZERO2Z(Z6, Z7)
+	MOVQ  SI, AX
+	LEAQ  (SI)(R9*2), DX
+	ADDQ  R9, DX
+	MOVQ  BX, R13
+	MOVQ  k+72(FP), R14
+	TESTQ R14, R14
+	JZ    h4bias
+
+h4loop:
+	LOADB16
+	ROW16((AX), Z0, Z1)
+	ROW16((AX)(R9*1), Z2, Z3)
+	ROW16((AX)(R9*2), Z4, Z5)
+	ROW16((DX), Z6, Z7)
+	ADDQ R10, AX
+	ADDQ R10, DX
+	ADDQ R11, R13
+	DECQ R14
+	JNZ  h4loop
+
+h4bias:
+	MOVQ  bias+56(FP), R14
+	TESTQ R14, R14
+	JZ    h4store
+	MOVQ  R14, R13
+	LOADB16
+	BIAS16(Z0, Z1)
+	BIAS16(Z2, Z3)
+	BIAS16(Z4, Z5)
+	BIAS16(Z6, Z7)
+
+h4store:
+	MOVQ DI, R13
+	STORE16(Z0, Z1)
+	STORE16(Z2, Z3)
+	STORE16(Z4, Z5)
+	STORE16(Z6, Z7)
+	JMP  hret
+
+h3:
+	ZERO2Z(Z0, Z1)
+	ZERO2Z(Z2, Z3)
+	ZERO2Z(Z4, Z5)
+	MOVQ  SI, AX
+	MOVQ  BX, R13
+	MOVQ  k+72(FP), R14
+	TESTQ R14, R14
+	JZ    h3bias
+
+h3loop:
+	LOADB16
+	ROW16((AX), Z0, Z1)
+	ROW16((AX)(R9*1), Z2, Z3)
+	ROW16((AX)(R9*2), Z4, Z5)
+	ADDQ R10, AX
+	ADDQ R11, R13
+	DECQ R14
+	JNZ  h3loop
+
+h3bias:
+	MOVQ  bias+56(FP), R14
+	TESTQ R14, R14
+	JZ    h3store
+	MOVQ  R14, R13
+	LOADB16
+	BIAS16(Z0, Z1)
+	BIAS16(Z2, Z3)
+	BIAS16(Z4, Z5)
+
+h3store:
+	MOVQ DI, R13
+	STORE16(Z0, Z1)
+	STORE16(Z2, Z3)
+	STORE16(Z4, Z5)
+	JMP  hret
+
+h2:
+	ZERO2Z(Z0, Z1)
+	ZERO2Z(Z2, Z3)
+	MOVQ  SI, AX
+	MOVQ  BX, R13
+	MOVQ  k+72(FP), R14
+	TESTQ R14, R14
+	JZ    h2bias
+
+h2loop:
+	LOADB16
+	ROW16((AX), Z0, Z1)
+	ROW16((AX)(R9*1), Z2, Z3)
+	ADDQ R10, AX
+	ADDQ R11, R13
+	DECQ R14
+	JNZ  h2loop
+
+h2bias:
+	MOVQ  bias+56(FP), R14
+	TESTQ R14, R14
+	JZ    h2store
+	MOVQ  R14, R13
+	LOADB16
+	BIAS16(Z0, Z1)
+	BIAS16(Z2, Z3)
+
+h2store:
+	MOVQ DI, R13
+	STORE16(Z0, Z1)
+	STORE16(Z2, Z3)
+	JMP  hret
+
+h1:
+	ZERO2Z(Z0, Z1)
+	MOVQ  SI, AX
+	MOVQ  BX, R13
+	MOVQ  k+72(FP), R14
+	TESTQ R14, R14
+	JZ    h1bias
+
+h1loop:
+	LOADB16
+	ROW16((AX), Z0, Z1)
+	ADDQ R10, AX
+	ADDQ R11, R13
+	DECQ R14
+	JNZ  h1loop
+
+h1bias:
+	MOVQ  bias+56(FP), R14
+	TESTQ R14, R14
+	JZ    h1store
+	MOVQ  R14, R13
+	LOADB16
+	BIAS16(Z0, Z1)
+
+h1store:
+	MOVQ DI, R13
+	STORE16(Z0, Z1)
+	JMP  hret
+
+hret:
+	VZEROUPPER
+	RET
+
+// func gemmRowsAVX512(c *float64, ldc int, rows *[]float64, b *float64, ldb int, bias *float64, n, k, masks int)
+//
+// gemmAVX512 for an A whose rows are separate slices: row i of A is rows[i]
+// (a Go slice header, its data pointer first), as the rows of a batch that
+// are the dataset's own rows. Registers: SI the headers of the block's rows,
+// AX, DX, R9, R10, R12 and R15 its rows' data, each pointing k elements on,
+// and R14 = −8·(k − p), which counts up to 0.
+TEXT ·gemmRowsAVX512(SB), NOSPLIT, $0-72
+	MOVQ c+0(FP), DI
+	MOVQ ldc+8(FP), R8
+	SHLQ $3, R8
+	MOVQ rows+16(FP), SI
+	MOVQ b+24(FP), BX
+	MOVQ ldb+32(FP), R11
+	SHLQ $3, R11
+	MOVQ n+48(FP), CX
+	MOVQ masks+64(FP), AX
+	KMOVW AX, K1
+	SHRQ  $8, AX
+	KMOVW AX, K2
+	SHRQ  $8, AX
+	KMOVW AX, K3
+	SHRQ  $8, AX
+	KMOVW AX, K4
+
+wblocks:
+	CMPQ CX, $6
+	JLT  wtail
+w6:
+	ZERO4(Z0, Z1, Z2, Z3)
+	ZERO4(Z4, Z5, Z6, Z7)
+	ZERO4(Z8, Z9, Z10, Z11)
+	ZERO4(Z12, Z13, Z14, Z15)
+	ZERO4(Z16, Z17, Z18, Z19)
+	ZERO4(Z20, Z21, Z22, Z23)
+	MOVQ  BX, R13
+	MOVQ  k+56(FP), R14
+	MOVQ  0(SI), AX
+	MOVQ  24(SI), DX
+	MOVQ  48(SI), R9
+	MOVQ  72(SI), R10
+	MOVQ  96(SI), R12
+	MOVQ  120(SI), R15
+	SHLQ  $3, R14
+	ADDQ  R14, AX
+	ADDQ  R14, DX
+	ADDQ  R14, R9
+	ADDQ  R14, R10
+	ADDQ  R14, R12
+	ADDQ  R14, R15
+	NEGQ  R14
+	JZ    w6bias
+
+w6loop:
+	LOADB512
+	ROW512((AX)(R14*1), Z0, Z1, Z2, Z3)
+	ROW512((DX)(R14*1), Z4, Z5, Z6, Z7)
+	ROW512((R9)(R14*1), Z8, Z9, Z10, Z11)
+	ROW512((R10)(R14*1), Z12, Z13, Z14, Z15)
+	ROW512((R12)(R14*1), Z16, Z17, Z18, Z19)
+	ROW512((R15)(R14*1), Z20, Z21, Z22, Z23)
+	ADDQ R11, R13
+	ADDQ $8, R14
+	JNZ  w6loop
+
+w6bias:
+	MOVQ  bias+40(FP), R14
+	TESTQ R14, R14
+	JZ    w6store
+	MOVQ  R14, R13
+	LOADB512
+	BIAS512(Z0, Z1, Z2, Z3)
+	BIAS512(Z4, Z5, Z6, Z7)
+	BIAS512(Z8, Z9, Z10, Z11)
+	BIAS512(Z12, Z13, Z14, Z15)
+	BIAS512(Z16, Z17, Z18, Z19)
+	BIAS512(Z20, Z21, Z22, Z23)
+
+w6store:
+	MOVQ DI, R13
+	STORE512(Z0, Z1, Z2, Z3)
+	STORE512(Z4, Z5, Z6, Z7)
+	STORE512(Z8, Z9, Z10, Z11)
+	STORE512(Z12, Z13, Z14, Z15)
+	STORE512(Z16, Z17, Z18, Z19)
+	STORE512(Z20, Z21, Z22, Z23)
+	MOVQ R13, DI
+	ADDQ $144, SI
+	SUBQ $6, CX
+	JMP  wblocks
+
+	// The last 1 to 5 rows.
+wtail:
+	CMPQ CX, $5
+	JEQ  w5
+	CMPQ CX, $4
+	JEQ  w4
+	CMPQ CX, $3
+	JEQ  w3
+	CMPQ CX, $2
+	JEQ  w2
+	CMPQ CX, $1
+	JEQ  w1
+	JMP  wret
+
+w5:
+	ZERO4(Z0, Z1, Z2, Z3)
+	ZERO4(Z4, Z5, Z6, Z7)
+	ZERO4(Z8, Z9, Z10, Z11)
+	ZERO4(Z12, Z13, Z14, Z15)
+	ZERO4(Z16, Z17, Z18, Z19)
+	MOVQ  BX, R13
+	MOVQ  k+56(FP), R14
+	MOVQ  0(SI), AX
+	MOVQ  24(SI), DX
+	MOVQ  48(SI), R9
+	MOVQ  72(SI), R10
+	MOVQ  96(SI), R12
+	SHLQ  $3, R14
+	ADDQ  R14, AX
+	ADDQ  R14, DX
+	ADDQ  R14, R9
+	ADDQ  R14, R10
+	ADDQ  R14, R12
+	NEGQ  R14
+	JZ    w5bias
+
+w5loop:
+	LOADB512
+	ROW512((AX)(R14*1), Z0, Z1, Z2, Z3)
+	ROW512((DX)(R14*1), Z4, Z5, Z6, Z7)
+	ROW512((R9)(R14*1), Z8, Z9, Z10, Z11)
+	ROW512((R10)(R14*1), Z12, Z13, Z14, Z15)
+	ROW512((R12)(R14*1), Z16, Z17, Z18, Z19)
+	ADDQ R11, R13
+	ADDQ $8, R14
+	JNZ  w5loop
+
+w5bias:
+	MOVQ  bias+40(FP), R14
+	TESTQ R14, R14
+	JZ    w5store
+	MOVQ  R14, R13
+	LOADB512
+	BIAS512(Z0, Z1, Z2, Z3)
+	BIAS512(Z4, Z5, Z6, Z7)
+	BIAS512(Z8, Z9, Z10, Z11)
+	BIAS512(Z12, Z13, Z14, Z15)
+	BIAS512(Z16, Z17, Z18, Z19)
+
+w5store:
+	MOVQ DI, R13
+	STORE512(Z0, Z1, Z2, Z3)
+	STORE512(Z4, Z5, Z6, Z7)
+	STORE512(Z8, Z9, Z10, Z11)
+	STORE512(Z12, Z13, Z14, Z15)
+	STORE512(Z16, Z17, Z18, Z19)
+	JMP  wret
+
+w4:
+	ZERO4(Z0, Z1, Z2, Z3)
+	ZERO4(Z4, Z5, Z6, Z7)
+	ZERO4(Z8, Z9, Z10, Z11)
+	ZERO4(Z12, Z13, Z14, Z15)
+	MOVQ  BX, R13
+	MOVQ  k+56(FP), R14
+	MOVQ  0(SI), AX
+	MOVQ  24(SI), DX
+	MOVQ  48(SI), R9
+	MOVQ  72(SI), R10
+	SHLQ  $3, R14
+	ADDQ  R14, AX
+	ADDQ  R14, DX
+	ADDQ  R14, R9
+	ADDQ  R14, R10
+	NEGQ  R14
+	JZ    w4bias
+
+w4loop:
+	LOADB512
+	ROW512((AX)(R14*1), Z0, Z1, Z2, Z3)
+	ROW512((DX)(R14*1), Z4, Z5, Z6, Z7)
+	ROW512((R9)(R14*1), Z8, Z9, Z10, Z11)
+	ROW512((R10)(R14*1), Z12, Z13, Z14, Z15)
+	ADDQ R11, R13
+	ADDQ $8, R14
+	JNZ  w4loop
+
+w4bias:
+	MOVQ  bias+40(FP), R14
+	TESTQ R14, R14
+	JZ    w4store
+	MOVQ  R14, R13
+	LOADB512
+	BIAS512(Z0, Z1, Z2, Z3)
+	BIAS512(Z4, Z5, Z6, Z7)
+	BIAS512(Z8, Z9, Z10, Z11)
+	BIAS512(Z12, Z13, Z14, Z15)
+
+w4store:
+	MOVQ DI, R13
+	STORE512(Z0, Z1, Z2, Z3)
+	STORE512(Z4, Z5, Z6, Z7)
+	STORE512(Z8, Z9, Z10, Z11)
+	STORE512(Z12, Z13, Z14, Z15)
+	JMP  wret
+
+w3:
+	ZERO4(Z0, Z1, Z2, Z3)
+	ZERO4(Z4, Z5, Z6, Z7)
+	ZERO4(Z8, Z9, Z10, Z11)
+	MOVQ  BX, R13
+	MOVQ  k+56(FP), R14
+	MOVQ  0(SI), AX
+	MOVQ  24(SI), DX
+	MOVQ  48(SI), R9
+	SHLQ  $3, R14
+	ADDQ  R14, AX
+	ADDQ  R14, DX
+	ADDQ  R14, R9
+	NEGQ  R14
+	JZ    w3bias
+
+w3loop:
+	LOADB512
+	ROW512((AX)(R14*1), Z0, Z1, Z2, Z3)
+	ROW512((DX)(R14*1), Z4, Z5, Z6, Z7)
+	ROW512((R9)(R14*1), Z8, Z9, Z10, Z11)
+	ADDQ R11, R13
+	ADDQ $8, R14
+	JNZ  w3loop
+
+w3bias:
+	MOVQ  bias+40(FP), R14
+	TESTQ R14, R14
+	JZ    w3store
+	MOVQ  R14, R13
+	LOADB512
+	BIAS512(Z0, Z1, Z2, Z3)
+	BIAS512(Z4, Z5, Z6, Z7)
+	BIAS512(Z8, Z9, Z10, Z11)
+
+w3store:
+	MOVQ DI, R13
+	STORE512(Z0, Z1, Z2, Z3)
+	STORE512(Z4, Z5, Z6, Z7)
+	STORE512(Z8, Z9, Z10, Z11)
+	JMP  wret
+
+w2:
+	ZERO4(Z0, Z1, Z2, Z3)
+	ZERO4(Z4, Z5, Z6, Z7)
+	MOVQ  BX, R13
+	MOVQ  k+56(FP), R14
+	MOVQ  0(SI), AX
+	MOVQ  24(SI), DX
+	SHLQ  $3, R14
+	ADDQ  R14, AX
+	ADDQ  R14, DX
+	NEGQ  R14
+	JZ    w2bias
+
+w2loop:
+	LOADB512
+	ROW512((AX)(R14*1), Z0, Z1, Z2, Z3)
+	ROW512((DX)(R14*1), Z4, Z5, Z6, Z7)
+	ADDQ R11, R13
+	ADDQ $8, R14
+	JNZ  w2loop
+
+w2bias:
+	MOVQ  bias+40(FP), R14
+	TESTQ R14, R14
+	JZ    w2store
+	MOVQ  R14, R13
+	LOADB512
+	BIAS512(Z0, Z1, Z2, Z3)
+	BIAS512(Z4, Z5, Z6, Z7)
+
+w2store:
+	MOVQ DI, R13
+	STORE512(Z0, Z1, Z2, Z3)
+	STORE512(Z4, Z5, Z6, Z7)
+	JMP  wret
+
+w1:
+	ZERO4(Z0, Z1, Z2, Z3)
+	MOVQ  BX, R13
+	MOVQ  k+56(FP), R14
+	MOVQ  0(SI), AX
+	SHLQ  $3, R14
+	ADDQ  R14, AX
+	NEGQ  R14
+	JZ    w1bias
+
+w1loop:
+	LOADB512
+	ROW512((AX)(R14*1), Z0, Z1, Z2, Z3)
+	ADDQ R11, R13
+	ADDQ $8, R14
+	JNZ  w1loop
+
+w1bias:
+	MOVQ  bias+40(FP), R14
+	TESTQ R14, R14
+	JZ    w1store
+	MOVQ  R14, R13
+	LOADB512
+	BIAS512(Z0, Z1, Z2, Z3)
+
+w1store:
+	MOVQ DI, R13
+	STORE512(Z0, Z1, Z2, Z3)
+	JMP  wret
+
+wret:
+	VZEROUPPER
+	RET
+
+// func gemmRowsTAVX512(c *float64, ldc int, rows *[]float64, col int, b *float64, ldb int, n, k, masks int)
+//
+// gemmAVX512 for C = Aᵀ·B where row p of A is the slice rows[p]: C(i,j) =
+// Σ_p rows[p][col+i]·B(p,j). Registers: SI the first header, R10 the header
+// of row p, AX its data at column col+i, R9 = 8·(col+i) for the block.
+TEXT ·gemmRowsTAVX512(SB), NOSPLIT, $0-72
+	MOVQ c+0(FP), DI
+	MOVQ ldc+8(FP), R8
+	SHLQ $3, R8
+	MOVQ rows+16(FP), SI
+	MOVQ col+24(FP), R9
+	SHLQ $3, R9
+	MOVQ b+32(FP), BX
+	MOVQ ldb+40(FP), R11
+	SHLQ $3, R11
+	MOVQ n+48(FP), CX
+	MOVQ masks+64(FP), AX
+	KMOVW AX, K1
+	SHRQ  $8, AX
+	KMOVW AX, K2
+	SHRQ  $8, AX
+	KMOVW AX, K3
+	SHRQ  $8, AX
+	KMOVW AX, K4
+
+qblocks:
+	CMPQ CX, $6
+	JLT  qtail
+q6:
+	ZERO4(Z0, Z1, Z2, Z3)
+	ZERO4(Z4, Z5, Z6, Z7)
+	ZERO4(Z8, Z9, Z10, Z11)
+	ZERO4(Z12, Z13, Z14, Z15)
+	ZERO4(Z16, Z17, Z18, Z19)
+	ZERO4(Z20, Z21, Z22, Z23)
+	MOVQ  BX, R13
+	MOVQ  k+56(FP), R14
+	MOVQ  SI, R10
+	TESTQ R14, R14
+	JZ    q6store
+
+q6loop:
+	MOVQ (R10), AX
+	ADDQ R9, AX
+	LOADB512
+	ROW512(0(AX), Z0, Z1, Z2, Z3)
+	ROW512(8(AX), Z4, Z5, Z6, Z7)
+	ROW512(16(AX), Z8, Z9, Z10, Z11)
+	ROW512(24(AX), Z12, Z13, Z14, Z15)
+	ROW512(32(AX), Z16, Z17, Z18, Z19)
+	ROW512(40(AX), Z20, Z21, Z22, Z23)
+	ADDQ $24, R10
+	ADDQ R11, R13
+	DECQ R14
+	JNZ  q6loop
+
+q6store:
+	MOVQ DI, R13
+	STORE512(Z0, Z1, Z2, Z3)
+	STORE512(Z4, Z5, Z6, Z7)
+	STORE512(Z8, Z9, Z10, Z11)
+	STORE512(Z12, Z13, Z14, Z15)
+	STORE512(Z16, Z17, Z18, Z19)
+	STORE512(Z20, Z21, Z22, Z23)
+	MOVQ R13, DI
+	ADDQ $48, R9
+	SUBQ $6, CX
+	JMP  qblocks
+
+	// The last 1 to 5 rows.
+qtail:
+	CMPQ CX, $5
+	JEQ  q5
+	CMPQ CX, $4
+	JEQ  q4
+	CMPQ CX, $3
+	JEQ  q3
+	CMPQ CX, $2
+	JEQ  q2
+	CMPQ CX, $1
+	JEQ  q1
+	JMP  qret
+
+q5:
+	ZERO4(Z0, Z1, Z2, Z3)
+	ZERO4(Z4, Z5, Z6, Z7)
+	ZERO4(Z8, Z9, Z10, Z11)
+	ZERO4(Z12, Z13, Z14, Z15)
+	ZERO4(Z16, Z17, Z18, Z19)
+	MOVQ  BX, R13
+	MOVQ  k+56(FP), R14
+	MOVQ  SI, R10
+	TESTQ R14, R14
+	JZ    q5store
+
+q5loop:
+	MOVQ (R10), AX
+	ADDQ R9, AX
+	LOADB512
+	ROW512(0(AX), Z0, Z1, Z2, Z3)
+	ROW512(8(AX), Z4, Z5, Z6, Z7)
+	ROW512(16(AX), Z8, Z9, Z10, Z11)
+	ROW512(24(AX), Z12, Z13, Z14, Z15)
+	ROW512(32(AX), Z16, Z17, Z18, Z19)
+	ADDQ $24, R10
+	ADDQ R11, R13
+	DECQ R14
+	JNZ  q5loop
+
+q5store:
+	MOVQ DI, R13
+	STORE512(Z0, Z1, Z2, Z3)
+	STORE512(Z4, Z5, Z6, Z7)
+	STORE512(Z8, Z9, Z10, Z11)
+	STORE512(Z12, Z13, Z14, Z15)
+	STORE512(Z16, Z17, Z18, Z19)
+	JMP  qret
+
+q4:
+	ZERO4(Z0, Z1, Z2, Z3)
+	ZERO4(Z4, Z5, Z6, Z7)
+	ZERO4(Z8, Z9, Z10, Z11)
+	ZERO4(Z12, Z13, Z14, Z15)
+	MOVQ  BX, R13
+	MOVQ  k+56(FP), R14
+	MOVQ  SI, R10
+	TESTQ R14, R14
+	JZ    q4store
+
+q4loop:
+	MOVQ (R10), AX
+	ADDQ R9, AX
+	LOADB512
+	ROW512(0(AX), Z0, Z1, Z2, Z3)
+	ROW512(8(AX), Z4, Z5, Z6, Z7)
+	ROW512(16(AX), Z8, Z9, Z10, Z11)
+	ROW512(24(AX), Z12, Z13, Z14, Z15)
+	ADDQ $24, R10
+	ADDQ R11, R13
+	DECQ R14
+	JNZ  q4loop
+
+q4store:
+	MOVQ DI, R13
+	STORE512(Z0, Z1, Z2, Z3)
+	STORE512(Z4, Z5, Z6, Z7)
+	STORE512(Z8, Z9, Z10, Z11)
+	STORE512(Z12, Z13, Z14, Z15)
+	JMP  qret
+
+q3:
+	ZERO4(Z0, Z1, Z2, Z3)
+	ZERO4(Z4, Z5, Z6, Z7)
+	ZERO4(Z8, Z9, Z10, Z11)
+	MOVQ  BX, R13
+	MOVQ  k+56(FP), R14
+	MOVQ  SI, R10
+	TESTQ R14, R14
+	JZ    q3store
+
+q3loop:
+	MOVQ (R10), AX
+	ADDQ R9, AX
+	LOADB512
+	ROW512(0(AX), Z0, Z1, Z2, Z3)
+	ROW512(8(AX), Z4, Z5, Z6, Z7)
+	ROW512(16(AX), Z8, Z9, Z10, Z11)
+	ADDQ $24, R10
+	ADDQ R11, R13
+	DECQ R14
+	JNZ  q3loop
+
+q3store:
+	MOVQ DI, R13
+	STORE512(Z0, Z1, Z2, Z3)
+	STORE512(Z4, Z5, Z6, Z7)
+	STORE512(Z8, Z9, Z10, Z11)
+	JMP  qret
+
+q2:
+	ZERO4(Z0, Z1, Z2, Z3)
+	ZERO4(Z4, Z5, Z6, Z7)
+	MOVQ  BX, R13
+	MOVQ  k+56(FP), R14
+	MOVQ  SI, R10
+	TESTQ R14, R14
+	JZ    q2store
+
+q2loop:
+	MOVQ (R10), AX
+	ADDQ R9, AX
+	LOADB512
+	ROW512(0(AX), Z0, Z1, Z2, Z3)
+	ROW512(8(AX), Z4, Z5, Z6, Z7)
+	ADDQ $24, R10
+	ADDQ R11, R13
+	DECQ R14
+	JNZ  q2loop
+
+q2store:
+	MOVQ DI, R13
+	STORE512(Z0, Z1, Z2, Z3)
+	STORE512(Z4, Z5, Z6, Z7)
+	JMP  qret
+
+q1:
+	ZERO4(Z0, Z1, Z2, Z3)
+	MOVQ  BX, R13
+	MOVQ  k+56(FP), R14
+	MOVQ  SI, R10
+	TESTQ R14, R14
+	JZ    q1store
+
+q1loop:
+	MOVQ (R10), AX
+	ADDQ R9, AX
+	LOADB512
+	ROW512(0(AX), Z0, Z1, Z2, Z3)
+	ADDQ $24, R10
+	ADDQ R11, R13
+	DECQ R14
+	JNZ  q1loop
+
+q1store:
+	MOVQ DI, R13
+	STORE512(Z0, Z1, Z2, Z3)
+	JMP  qret
+
+qret:
 	VZEROUPPER
 	RET
 

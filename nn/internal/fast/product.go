@@ -6,8 +6,14 @@ import "sync/atomic"
 // takes: A(i,p) = a[i·sai + p·sak], B(p,j) = b[p·ldb + j], C(i,j) = c[i·ldc + j],
 // for i < n, p < k, j < m. The two strides of A serve both a·b (sai = k,
 // sak = 1) and aᵀ·b (sai = 1, sak = n), so aᵀ is never formed.
+//
+// When rows is not nil, A is not one array but one slice per row, as a
+// batch whose rows are the dataset's own rows: A(i,p) = rows[i][p] for a·b,
+// A(i,p) = rows[p][i] for aᵀ·b (rowsT); a is then nil.
 type product struct {
 	c, a, b, bias      []float64
+	rows               [][]float64
+	rowsT              bool
 	ldc, sai, sak, ldb int
 	n, k, m            int
 }
@@ -23,6 +29,55 @@ func Mul(c, a, b, bias []float64, n, k, m int) {
 func MulAT(c, a, b []float64, n, k, m int) {
 	split(opMul, product{c: c, a: a, b: b, ldc: m, sai: 1, sak: n, ldb: m, n: n, k: k, m: m})
 }
+
+// MulRows is Mul for an a given as its n rows, each a slice of at least k
+// numbers (the first k are used): c = a·b (+ bias). The rows need not lie
+// side by side, so a batch can be the dataset's own rows, not a copy.
+func MulRows(c []float64, a [][]float64, b, bias []float64, n, k, m int) {
+	for _, r := range a[:n] {
+		_ = r[:k] // every row long enough (the kernels read k numbers)
+	}
+	splitRows(product{c: c, rows: a[:n], b: b, bias: bias, ldc: m, sai: k, sak: 1, ldb: m, n: n, k: k, m: m})
+}
+
+// MulATRows is MulAT for an a given as its k rows, each of at least n
+// numbers: c = aᵀ·b.
+func MulATRows(c []float64, a [][]float64, b []float64, n, k, m int) {
+	for _, r := range a[:k] {
+		_ = r[:n]
+	}
+	splitRows(product{c: c, rows: a[:k], rowsT: true, b: b, ldc: m, sai: 1, sak: n, ldb: m, n: n, k: k, m: m})
+}
+
+// splitRows runs a product whose A is given by rows. AVX-512 and the Go
+// twins read the rows where they are; the AVX2 kernel wants one array, so
+// for it the rows are copied into one first (into a buffer kept from call
+// to call, as the transpose of MulBT is).
+func splitRows(f product) {
+	if level != AVX2 || f.k == 0 {
+		split(opMul, f)
+		return
+	}
+	rows, cols := f.n, f.k
+	if f.rowsT { // aᵀ·b: a is k×n
+		rows, cols = f.k, f.n
+	}
+	s := spareRows.Swap(nil)
+	if s == nil || cap(*s) < rows*cols {
+		s = &[]float64{}
+		*s = make([]float64, rows*cols)
+	}
+	a := (*s)[:rows*cols]
+	for i, r := range f.rows {
+		copy(a[i*cols:(i+1)*cols], r)
+	}
+	f.a, f.rows = a, nil
+	split(opMul, f)
+	spareRows.Store(s)
+}
+
+// spareRows is the buffer gathered copies rows into for the AVX2 kernel.
+var spareRows atomic.Pointer[[]float64]
 
 // MulBT sets c = a·bᵀ, where a is n×k, b is m×k and c is n×m.
 func MulBT(c, a, b []float64, n, k, m int) {
@@ -102,13 +157,26 @@ func (f *product) mulRows(lo, hi, jlo, jhi int) {
 	for i := lo; i < hi; i++ {
 		var acc axpyGroup
 		acc.start(f.c[i*f.ldc+jlo : i*f.ldc+jhi])
-		if f.sak == 1 { // a·b: row i of A is a slice of a
+		switch {
+		case f.rows != nil && !f.rowsT: // a·b, row i of A is rows[i]
+			for p, aip := range f.rows[i][:f.k] {
+				if aip != 0 {
+					acc.add(aip, f.b[p*f.ldb+jlo:p*f.ldb+jhi])
+				}
+			}
+		case f.rows != nil: // aᵀ·b, row i of A is element i of every rows[p]
+			for p, row := range f.rows[:f.k] {
+				if aip := row[i]; aip != 0 {
+					acc.add(aip, f.b[p*f.ldb+jlo:p*f.ldb+jhi])
+				}
+			}
+		case f.sak == 1: // a·b: row i of A is a slice of a
 			for p, aip := range f.a[i*f.sai : i*f.sai+f.k] {
 				if aip != 0 {
 					acc.add(aip, f.b[p*f.ldb+jlo:p*f.ldb+jhi])
 				}
 			}
-		} else { // aᵀ·b: row i of A is column i of a
+		default: // aᵀ·b: row i of A is column i of a
 			for p, q := 0, i*f.sai; p < f.k; p, q = p+1, q+f.sak {
 				if aip := f.a[q]; aip != 0 {
 					acc.add(aip, f.b[p*f.ldb+jlo:p*f.ldb+jhi])
