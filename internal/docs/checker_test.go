@@ -260,7 +260,7 @@ func TestPunctuationCheckCatches(t *testing.T) {
 // may reach from one paragraph, list item or table row into the next.
 func TestSpansAcrossLines(t *testing.T) {
 	en := Parse("docs/ch09_toy.md", []byte("# Toy\n\nIt says `validation: 1 in 6\nheld out` and then (or, under `-standardize`, more).\n"+
-		"Run `go run ./ch09_toy -preset\narticle002 -seed N` once, see [The\nidea](#toy).\n\n- an item with `one\n- and` another\n\n| `a | b\n|---|\n"))
+		"Run `go run ./ch09_toy -preset\n   article002 -seed N` once, see [The\nidea](#toy).\n\n- an item with `one\n- and` another\n\n| `a | b\n|---|\n"))
 	zh := Parse("docs/zh/ch09_toy.md", []byte("# 玩具\n\n它写出 `validation: 1 in 6 held out`，然后（在 `-standardize` 下）更多。\n"+
 		"运行一次 `go run ./ch09_toy -preset article002 -seed N`，见[基本思路](#玩具)。\n\n- 一项 `one\n- 和` 另一项\n\n| `a | b\n|---|\n"))
 	for _, msg := range Compare(en, zh) {

@@ -167,7 +167,8 @@ func finish(s *Section, dir string) {
 	for _, para := range paragraphs(s.lines, s.Level > 0) {
 		texts := make([]string, len(para))
 		for k, l := range para {
-			texts[k] = l.text
+			// A paragraph's lines are read without their indentation.
+			texts[k] = strings.TrimLeft(l.text, " \t")
 		}
 		spans, left := codeSpans(strings.Join(texts, "\n"))
 		s.Code = append(s.Code, spans...)
