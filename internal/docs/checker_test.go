@@ -254,3 +254,27 @@ func TestPunctuationCheckCatches(t *testing.T) {
 		t.Errorf("the punctuation check found %q, want %q (and nothing in code, formulas or English brackets)", hits, want)
 	}
 }
+
+// A code span, and a link, may run over the lines of a paragraph; a
+// translation that wraps its lines elsewhere must still agree, and no span
+// may reach from one paragraph, list item or table row into the next.
+func TestSpansAcrossLines(t *testing.T) {
+	en := Parse("docs/ch09_toy.md", []byte("# Toy\n\nIt says `validation: 1 in 6\nheld out` and then (or, under `-standardize`, more).\n"+
+		"Run `go run ./ch09_toy -preset\n   article002 -seed N` once, see [The\nidea](#toy).\n\n- an item with `one\n- and` another\n\n| `a | b\n|---|\n"))
+	zh := Parse("docs/zh/ch09_toy.md", []byte("# 玩具\n\n它写出 `validation: 1 in 6 held out`，然后（在 `-standardize` 下）更多。\n"+
+		"运行一次 `go run ./ch09_toy -preset article002 -seed N`，见[基本思路](#玩具)。\n\n- 一项 `one\n- 和` 另一项\n\n| `a | b\n|---|\n"))
+	for _, msg := range Compare(en, zh) {
+		t.Errorf("a translation wrapped differently was refused: %s", msg)
+	}
+	s := en.Sections[1]
+	want := []string{"validation: 1 in 6 held out", "-standardize", "go run ./ch09_toy -preset article002 -seed N"}
+	if strings.Join(s.Code, "|") != strings.Join(want, "|") {
+		t.Errorf("code spans %q, want %q", s.Code, want)
+	}
+	if len(s.Commands) != 1 || s.Commands[0] != want[2] {
+		t.Errorf("commands %q, want the one spread over two lines", s.Commands)
+	}
+	if len(s.Links) != 1 || s.Links[0].Target != "#toy" || s.Links[0].Line != 6 {
+		t.Errorf("links %+v, want #toy on line 6, where it starts", s.Links)
+	}
+}

@@ -159,19 +159,30 @@ func Parse(name string, src []byte) Page {
 }
 
 // finish extracts what a section's prose holds: inline code, links and
-// images, formulas, and the plain text that is left.
+// images, formulas, and the plain text that is left. A code span or a link
+// may run over the lines of a paragraph, as Markdown allows, so they are
+// looked for in each paragraph (see paragraphs), not in each line.
 func finish(s *Section, dir string) {
 	var rest strings.Builder
-	for _, l := range s.lines {
-		spans, left := codeSpans(l.text)
+	for _, para := range paragraphs(s.lines, s.Level > 0) {
+		texts := make([]string, len(para))
+		for k, l := range para {
+			// A paragraph's lines are read without their indentation.
+			texts[k] = strings.TrimLeft(l.text, " \t")
+		}
+		spans, left := codeSpans(strings.Join(texts, "\n"))
 		s.Code = append(s.Code, spans...)
 		for _, c := range spans {
 			if c := squash(c); commandRE.MatchString(c) {
 				s.Commands = append(s.Commands, c)
 			}
 		}
-		for _, m := range linkRE.FindAllStringSubmatch(left, -1) {
-			lk := Link{Line: l.n, Target: m[3], Image: m[1] == "!"}
+		for _, m := range linkRE.FindAllStringSubmatchIndex(left, -1) {
+			lk := Link{
+				Line:   para[0].n + strings.Count(left[:m[0]], "\n"),
+				Target: left[m[6]:m[7]],
+				Image:  m[3] > m[2],
+			}
 			s.Links = append(s.Links, lk)
 			if lk.Image {
 				s.Images = append(s.Images, path.Clean(path.Join(dir, lk.Target)))
@@ -188,6 +199,44 @@ func finish(s *Section, dir string) {
 	s.Prose = prose
 }
 
+// listItemRE matches the first line of a list item.
+var listItemRE = regexp.MustCompile(`^\s*([-*+]|\d+[.)])\s`)
+
+// paragraphs groups a section's lines into the blocks a code span or a link
+// cannot leave: a paragraph or list item ends at a blank line, at a code
+// block or the output block (where the line numbers jump), and where the
+// next list item starts; a table row is a block of its own, and so is the
+// heading (the first line, when heading is true).
+func paragraphs(lines []numbered, heading bool) [][]numbered {
+	var (
+		out [][]numbered
+		cur []numbered
+	)
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, cur)
+			cur = nil
+		}
+	}
+	for i, l := range lines {
+		t := strings.TrimSpace(l.text)
+		switch {
+		case t == "":
+			flush()
+			continue
+		case i == 0 && heading, strings.HasPrefix(t, "|"):
+			flush()
+			out = append(out, []numbered{l})
+			continue
+		case len(cur) > 0 && (l.n != cur[len(cur)-1].n+1 || listItemRE.MatchString(l.text)):
+			flush()
+		}
+		cur = append(cur, l)
+	}
+	flush()
+	return out
+}
+
 // unquote removes a blockquote's "> " markers from the start of a line.
 func unquote(line string) string {
 	t := strings.TrimLeft(line, " ")
@@ -200,9 +249,10 @@ func unquote(line string) string {
 	return t
 }
 
-// codeSpans returns the inline code spans of one line (CommonMark's rule:
-// a run of n backticks closes at the next run of exactly n) and the line
-// with each span replaced by a space.
+// codeSpans returns the inline code spans of a paragraph (CommonMark's
+// rule: a run of n backticks closes at the next run of exactly n, and a line
+// ending inside a span is a space) and the paragraph with each span replaced
+// by a space (and the line endings it held, so that lines keep their numbers).
 func codeSpans(line string) (spans []string, rest string) {
 	var b strings.Builder
 	for i := 0; i < len(line); {
@@ -237,12 +287,13 @@ func codeSpans(line string) (spans []string, rest string) {
 			i = j
 			continue
 		}
-		c := line[j:end]
+		c := strings.ReplaceAll(line[j:end], "\n", " ")
 		if len(c) >= 2 && c[0] == ' ' && c[len(c)-1] == ' ' && strings.Trim(c, " ") != "" {
 			c = c[1 : len(c)-1]
 		}
 		spans = append(spans, c)
 		b.WriteByte(' ')
+		b.WriteString(strings.Repeat("\n", strings.Count(line[j:end], "\n")))
 		i = end + run
 	}
 	return spans, b.String()
