@@ -599,7 +599,7 @@ var errorChecks = map[string]func(e *errorEnv, out string){
 	"download-interrupted": func(e *errorEnv, _ string) {
 		wantOnlyFiles(e.t, e.dir) // the unfinished file is gone, temporary name and all
 	},
-	"train-lr-50": func(e *errorEnv, out string) {
+	"train-lr-1000": func(e *errorEnv, out string) {
 		for _, want := range []string{"== 7. Results ==", "test accuracy 0.", "summary epochs=1 "} {
 			if !strings.Contains(out, want) {
 				e.t.Errorf("a run at chance level should still report its results; no %q in:\n%s", want, out)
