@@ -212,20 +212,27 @@ func TestSplitProductAllocatesNothing(t *testing.T) {
 }
 
 // TestTransposeSameEverywhere checks the copy of bᵀ that MulBT makes for the
-// vector kernels, on shapes around their 8×8 blocks.
+// vector kernels, on shapes around their 8×8 blocks, whole and split across
+// the cores.
 func TestTransposeSameEverywhere(t *testing.T) {
 	rng := rand.New(rand.NewPCG(33, 34))
-	for _, s := range [][2]int{{1, 1}, {8, 8}, {7, 9}, {9, 7}, {16, 24}, {64, 64}, {64, 10}, {10, 64}, {17, 33}, {784, 64}} {
+	for _, s := range [][2]int{{1, 1}, {8, 8}, {7, 9}, {9, 7}, {16, 24}, {64, 64}, {64, 10}, {10, 64}, {17, 33}, {784, 64}, {33, 17}, {203, 61}} {
 		b := random(rng, s[0]*s[1])
 		want := transposed(b, s[0], s[1])
 		for _, l := range Available() {
-			withLevel(l, func() {
-				got := nans(len(b))
-				transpose(got, b, s[0], s[1])
-				if i := differ(got, want); i >= 0 {
-					t.Errorf("%s transpose of %d×%d: element %d = %v, want %v", l, s[0], s[1], i, got[i], want[i])
-				}
-			})
+			for _, whole := range []bool{true, false} {
+				withLevel(l, func() {
+					if !whole {
+						defer SplitAll()()
+						defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+					}
+					got := nans(len(b))
+					transpose(got, b, s[0], s[1])
+					if i := differ(got, want); i >= 0 {
+						t.Errorf("%s transpose of %d×%d (whole %v): element %d = %v, want %v", l, s[0], s[1], whole, i, got[i], want[i])
+					}
+				})
+			}
 		}
 	}
 }

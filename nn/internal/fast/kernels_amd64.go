@@ -185,18 +185,19 @@ func gemm512(f *product, lo, hi, jlo, jhi int) {
 	}
 }
 
-// transposeBlocks writes the transpose of b (m×k) into bt (k×m) in 8×8
-// blocks, and returns how many rows and columns of b it covered (the rest,
-// fewer than 8 at the edges, is left to the caller).
-func transposeBlocks(bt, b []float64, m, k int) (rows, cols int) {
+// transposeBlocks writes the transpose of rows j0..j1−1 of b (m×k) into
+// bt (k×m) in 8×8 blocks, and returns the row it stopped at and how many
+// columns of b it covered (the rest, fewer than 8 at the edges, is left to
+// the caller). j0 is a multiple of 8.
+func transposeBlocks(bt, b []float64, m, k, j0, j1 int) (end, cols int) {
 	if level != AVX512 {
-		return 0, 0
+		return j0, 0
 	}
-	rows, cols = m&^7, k&^7
-	if rows > 0 && cols > 0 {
-		transposeAVX512(&bt[0], m, &b[0], k, rows, cols)
+	end, cols = j0+(j1-j0)&^7, k&^7
+	if end > j0 && cols > 0 {
+		transposeAVX512(&bt[j0], m, &b[j0*k], k, end-j0, cols)
 	}
-	return rows, cols
+	return end, cols
 }
 
 // adamVec runs one Adam step over w, g, m, v (of equal length) and returns

@@ -9,7 +9,7 @@ func detect() Level { return Portable }
 
 func gemm(f *product, lo, hi, jlo, jhi int) int { return jlo }
 
-func transposeBlocks(bt, b []float64, m, k int) (rows, cols int) { return 0, 0 }
+func transposeBlocks(bt, b []float64, m, k, j0, j1 int) (end, cols int) { return j0, 0 }
 
 func adamVec(w, g, m, v []float64, k *[9]float64) int { return 0 }
 

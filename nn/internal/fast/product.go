@@ -280,11 +280,34 @@ func dot(x, y []float64) float64 {
 }
 
 // transpose writes bᵀ (k×m) into bt, for b m×k: 8×8 blocks at a time in
-// vector registers where the CPU can, the edges in Go.
+// vector registers where the CPU can, the edges in Go. A large b is dealt
+// out to the cores by rows (columns of bt), in whole blocks of 8: a copy
+// moves each number unchanged, so the split cannot change a bit.
 func transpose(bt, b []float64, m, k int) {
-	rows, cols := transposeBlocks(bt, b, m, k)
-	transposeRect(bt, b, m, k, 0, rows, cols, k)
-	transposeRect(bt, b, m, k, rows, m, 0, k)
+	ways := 1
+	if m*k >= transposeSplitMin {
+		ways = min(parallelism(), max(m/8, 1))
+	}
+	if ways <= 1 {
+		transposeRows(bt, b, m, k, 0, m)
+		return
+	}
+	t := part{op: opTranspose, p: product{c: bt, b: b, m: m, k: k}}
+	var parts [maxParts]part
+	units := (m + 7) / 8
+	for q := range ways {
+		parts[q] = t
+		parts[q].lo, parts[q].hi = min(units*q/ways*8, m), min(units*(q+1)/ways*8, m)
+	}
+	runAll(parts[:ways])
+}
+
+// transposeRows writes rows j0..j1−1 of b (m×k) into columns j0..j1−1 of
+// bt; j0 is a multiple of 8.
+func transposeRows(bt, b []float64, m, k, j0, j1 int) {
+	rows, cols := transposeBlocks(bt, b, m, k, j0, j1)
+	transposeRect(bt, b, m, k, j0, rows, cols, k)
+	transposeRect(bt, b, m, k, rows, j1, 0, k)
 }
 
 // transposeRect writes bt[p·m + j] = b[j·k + p] for rows j0 ≤ j < j1 and
