@@ -17,6 +17,8 @@ var panels = sync.Pool{New: func() any { return new([]float64) }}
 // gemmAVX512 sets C(i,j) = Σ_p A(i,p)·B(p,j) (+ bias[j] if bias is not nil)
 // for rows i < n and the columns of one 32-wide block selected by masks,
 // where A(i,p) = a[i·sai + p·sak], B(p,j) = b[p·ldb + j], C(i,j) = c[i·ldc + j].
+// Bits 0–31 of masks select the block's columns; bit 32 asks the kernel to
+// prefetch B's rows ahead of their use (so do gemm16AVX512 and gemmRowsAVX512).
 //
 //go:noescape
 func gemmAVX512(c *float64, ldc int, a *float64, sai, sak int, b *float64, ldb int, bias *float64, n, k, masks int)
