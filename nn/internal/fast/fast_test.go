@@ -103,6 +103,7 @@ func shapes(rng *rand.Rand) [][3]int {
 		{4, 0, 0}, {3, 7, 0}, {0, 0, 0}, {5, 0, 3}, {0, 4, 6},
 		{13, 130, 512}, {24, 128, 1024}, {12, 200, 520}, // rows of b 4 KiB apart
 		{260, 130, 512}, {257, 128, 520}, // and 256 rows of c or more: b copied to panels
+		{255, 64, 40}, {255, 63, 40}, {256, 64, 40}, // b's rows asked for ahead below 256 rows and from 64 terms
 	}
 	// Every number of rows left after the last whole block of rows, for the
 	// 16-wide kernel (8-row blocks: 10 and 16 columns) and the 32-wide one

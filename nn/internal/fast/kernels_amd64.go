@@ -17,6 +17,8 @@ var panels = sync.Pool{New: func() any { return new([]float64) }}
 // gemmAVX512 sets C(i,j) = Σ_p A(i,p)·B(p,j) (+ bias[j] if bias is not nil)
 // for rows i < n and the columns of one 32-wide block selected by masks,
 // where A(i,p) = a[i·sai + p·sak], B(p,j) = b[p·ldb + j], C(i,j) = c[i·ldc + j].
+// Bits 0–31 of masks select the block's columns; bit 32 asks the kernel to
+// prefetch B's rows ahead of their use (so do gemm16AVX512 and gemmRowsAVX512).
 //
 //go:noescape
 func gemmAVX512(c *float64, ldc int, a *float64, sai, sak int, b *float64, ldb int, bias *float64, n, k, masks int)
@@ -138,6 +140,14 @@ func gemm(f *product, lo, hi, jlo, jhi int) int {
 	return jlo
 }
 
+// prefetchMaxRows: a block of fewer rows of C than this has the kernel ask
+// for the rows of B ahead of their use (bit 32 of masks). Such a block reads
+// each row of B only a few times, so B streams in from the shared cache or
+// memory as the kernel goes; with more rows (dW = xᵀ·dout, 784 or 1,024
+// rows at batch 128) B stays in the core's own caches, and the hints only
+// cost (measured: docs/performance.md, round 2, third part).
+var prefetchMaxRows = 256
+
 // gemm512 is gemm with the AVX-512 kernels.
 func gemm512(f *product, lo, hi, jlo, jhi int) {
 	n := hi - lo
@@ -158,6 +168,9 @@ func gemm512(f *product, lo, hi, jlo, jhi int) {
 		masks := 0
 		for q, left := 0, w; q < 4; q, left = q+1, left-8 {
 			masks |= (1<<min(max(left, 0), 8) - 1) << (8 * q)
+		}
+		if panel == nil && n < prefetchMaxRows && f.k >= 64 {
+			masks |= 1 << 32 // prefetch B: few rows of C read each row of B
 		}
 		var bias *float64
 		if f.bias != nil {
