@@ -23,6 +23,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+
+	"nnfromscratch/nn/internal/cputime"
 )
 
 // mnistLike returns rows×784 synthetic "images": about 80% of the pixels are
@@ -71,7 +73,7 @@ func benchEpoch(b *testing.B, sizes []int, batch, rows int) {
 	opt := NewAdam(0.001)
 	batches := NewBatches(x, labels, sizes[len(sizes)-1], batch, rng)
 	b.ResetTimer()
-	cpu0, cpuOK := processCPU()
+	cpu0, cpuOK := cputime.Process()
 	for range b.N {
 		batches.Epoch()
 		for {
@@ -86,7 +88,7 @@ func benchEpoch(b *testing.B, sizes []int, batch, rows int) {
 	perEpoch := b.Elapsed().Seconds() / float64(b.N)
 	b.ReportMetric(perEpoch*60000/float64(rows), "s/epoch60k")
 	b.ReportMetric(epochFlops(sizes)*float64(rows)/perEpoch/1e9, "GFLOP/s")
-	if cpu1, ok := processCPU(); ok && cpuOK {
+	if cpu1, ok := cputime.Process(); ok && cpuOK {
 		b.ReportMetric((cpu1-cpu0)/float64(b.N)*60000/float64(rows), "cpu-s/epoch60k")
 	}
 }

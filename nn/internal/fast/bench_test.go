@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+
+	"nnfromscratch/nn/internal/cputime"
 )
 
 // BenchmarkWide times the single products of a training step of the wide
@@ -25,14 +27,14 @@ func BenchmarkWide(b *testing.B) {
 			b.Run(fmt.Sprintf("h%d/%s_%dx%dx%d", h, name, n, k, m), func(b *testing.B) {
 				f()
 				b.ResetTimer()
-				cpu0, cpuOK := processCPU()
+				cpu0, cpuOK := cputime.Process()
 				for range b.N {
 					f()
 				}
 				b.StopTimer()
 				flops := 2 * float64(n*k*m) * float64(b.N)
 				b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-				if cpu1, ok := processCPU(); ok && cpuOK {
+				if cpu1, ok := cputime.Process(); ok && cpuOK {
 					// per second of CPU time, on all the cores it kept busy
 					b.ReportMetric(flops/(cpu1-cpu0)/1e9, "GFLOP/cpu-s")
 				}
