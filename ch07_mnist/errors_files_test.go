@@ -154,6 +154,21 @@ func blankIDX(e *errorEnv, set string, n, side int) {
 	e.write(set+"-labels-idx1-ubyte.gz", gzipBytes(e.t, l.Bytes()))
 }
 
+// bombIDX writes a small gzipped images file under the standard names of
+// set whose header announces n blank 28×28 images (n·784 bytes once
+// decompressed) but whose body holds only the first MiB, and a labels file
+// that announces n labels and holds none: what a hostile download looks like.
+func bombIDX(e *errorEnv, set string, n int) {
+	e.t.Helper()
+	var b bytes.Buffer
+	binary.Write(&b, binary.BigEndian, []uint32{0x0803, uint32(n), 28, 28})
+	b.Write(make([]byte, 1<<20))
+	e.write(set+"-images-idx3-ubyte.gz", gzipBytes(e.t, b.Bytes()))
+	var l bytes.Buffer
+	binary.Write(&l, binary.BigEndian, []uint32{0x0801, uint32(n)})
+	e.write(set+"-labels-idx1-ubyte.gz", gzipBytes(e.t, l.Bytes()))
+}
+
 // failAfter is an output that fails with err at its first write once it
 // holds want.
 func failAfter(want string, err error) func(*bytes.Buffer) io.Writer {
@@ -170,13 +185,7 @@ var fileSetups = map[string]func(e *errorEnv){
 	// that makes it fit.
 	"eval-too-many": func(e *errorEnv) {
 		e.write("digits.model", modelLines(e, 784, -1))
-		var b bytes.Buffer
-		binary.Write(&b, binary.BigEndian, []uint32{0x0803, 640_000, 28, 28})
-		b.Write(make([]byte, 1<<20))
-		e.write("t10k-images-idx3-ubyte.gz", gzipBytes(e.t, b.Bytes()))
-		var l bytes.Buffer
-		binary.Write(&l, binary.BigEndian, []uint32{0x0801, 640_000})
-		e.write("t10k-labels-idx1-ubyte.gz", gzipBytes(e.t, l.Bytes()))
+		bombIDX(e, "t10k", 640_000)
 	},
 	"idx-too-many-both": func(e *errorEnv) {
 		// 85,598 blank test images fill the 64 MiB alone: no room is

@@ -345,13 +345,7 @@ var errorSetups = map[string]func(e *errorEnv){
 		// A small gzip file whose header announces 640,000 blank images:
 		// half a gigabyte once decompressed.
 		goodIDX(e, 28)
-		var b bytes.Buffer
-		binary.Write(&b, binary.BigEndian, []uint32{0x0803, 640_000, 28, 28})
-		b.Write(make([]byte, 1<<20))
-		e.write("t10k-images-idx3-ubyte.gz", gzipBytes(e.t, b.Bytes()))
-		var l bytes.Buffer
-		binary.Write(&l, binary.BigEndian, []uint32{0x0801, 640_000})
-		e.write("t10k-labels-idx1-ubyte.gz", gzipBytes(e.t, l.Bytes()))
+		bombIDX(e, "t10k", 640_000)
 	},
 	"idx-too-many-together": func(e *errorEnv) {
 		// 85,598 training images fit in 64 MiB alone, but not with the

@@ -166,14 +166,13 @@ func buildProgram(t *testing.T) string {
 	return bin
 }
 
-// closeAfter runs bin with args, reads its output line by line and closes
-// the pipe when enough says so (as head does when it has its lines), then
-// returns what it read, the program's stderr and its exit status.
-func closeAfter(t *testing.T, bin string, args []string, enough func(lines int, line string) bool) (stdout, stderr string, code int) {
+// start starts bin with args, its stdout a pipe to read and its stderr
+// kept in a buffer.
+func start(t *testing.T, bin string, args []string) (*exec.Cmd, io.ReadCloser, *bytes.Buffer) {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
-	var errBuf bytes.Buffer
-	cmd.Stderr = &errBuf
+	errBuf := new(bytes.Buffer)
+	cmd.Stderr = errBuf
 	pipe, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -181,6 +180,15 @@ func closeAfter(t *testing.T, bin string, args []string, enough func(lines int, 
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	return cmd, pipe, errBuf
+}
+
+// closeAfter runs bin with args, reads its output line by line and closes
+// the pipe when enough says so (as head does when it has its lines), then
+// returns what it read, the program's stderr and its exit status.
+func closeAfter(t *testing.T, bin string, args []string, enough func(lines int, line string) bool) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd, pipe, errBuf := start(t, bin, args)
 	killer := time.AfterFunc(2*time.Minute, func() { cmd.Process.Kill() })
 	defer killer.Stop()
 	var out strings.Builder
@@ -220,16 +228,7 @@ func interrupt(t *testing.T, bin string, args []string, times int) (stdout, stde
 // signalAfter is interrupt with another signal.
 func signalAfter(t *testing.T, bin string, args []string, sig os.Signal, times int) (stdout, stderr string, code int) {
 	t.Helper()
-	cmd := exec.Command(bin, args...)
-	var errBuf bytes.Buffer
-	cmd.Stderr = &errBuf
-	pipe, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, pipe, errBuf := start(t, bin, args)
 	killer := time.AfterFunc(2*time.Minute, func() { cmd.Process.Kill() })
 	defer killer.Stop()
 
@@ -252,7 +251,7 @@ func signalAfter(t *testing.T, bin string, args []string, sig os.Signal, times i
 			break
 		}
 	}
-	err = cmd.Wait()
+	err := cmd.Wait()
 	code = cmd.ProcessState.ExitCode()
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
