@@ -104,8 +104,8 @@ func (dst Matrix) ReLUMask(dout, out Matrix) Matrix {
 // of the loop in Adam.Step, to one parameter's values w, gradients g and
 // moments m, v with vector instructions where the CPU has them, to the same
 // bits, and reports whether it did; if not, Adam.Step runs its loop.
-func fusedAdam(w, g, m, v []float64, lr, beta1, beta2, eps, c1, c2 float64) bool {
-	return fast.Adam(w, g, m, v, fast.AdamStep{LR: lr, Beta1: beta1, Beta2: beta2, Eps: eps, C1: c1, C2: c2})
+func fusedAdam(w, g, m, v []float64, cols int, lr, beta1, beta2, eps, c1, c2 float64) bool {
+	return fast.Adam(w, g, m, v, cols, fast.AdamStep{LR: lr, Beta1: beta1, Beta2: beta2, Eps: eps, C1: c1, C2: c2})
 }
 
 // storage returns dst's backing array, to write a result into; dst must be

@@ -82,6 +82,10 @@ func reluAVX2(dst, src *float64, n int)
 //go:noescape
 func reluMaskAVX2(d, v, out *float64, n int)
 
+// spinPause waits a moment with PAUSE instructions, in a loop that waits
+// for another goroutine.
+func spinPause()
+
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 func xgetbv() (eax uint32)
 

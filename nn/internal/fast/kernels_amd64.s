@@ -2034,3 +2034,18 @@ gradloop2:
 gradret2:
 	VZEROUPPER
 	RET
+
+// func spinPause()
+// A few PAUSE instructions: a helper waiting for its next part tells the
+// CPU it is only waiting, so that it uses less power and leaves more of the
+// core to a second hardware thread on it.
+TEXT ·spinPause(SB), NOSPLIT, $0-0
+	PAUSE
+	PAUSE
+	PAUSE
+	PAUSE
+	PAUSE
+	PAUSE
+	PAUSE
+	PAUSE
+	RET
