@@ -124,6 +124,9 @@ func (l *BatchNorm) Forward(x Matrix) Matrix {
 		std[j] = math.Sqrt(variance + l.Eps) // √(σ²_B + ε)
 	}
 	l.xhat = resize(l.xhat, x.Rows(), x.Cols())
+	if fusedNormalize(l.xhat, l.out, x, mean, std, gamma, beta) {
+		return l.out // this same loop, done on many numbers at once (product.go)
+	}
 	for i, row := range x {
 		xhat, y := l.xhat[i][:len(row)], l.out[i][:len(row)]
 		mean, std, gamma, beta := mean[:len(row)], std[:len(row)], gamma[:len(row)], beta[:len(row)]

@@ -302,3 +302,30 @@ func TestReplacedWeightsTrain(t *testing.T) {
 		t.Errorf("Params names %q, want \"W1 b1 W2 b2\"", got)
 	}
 }
+
+// TestBatchNormSameBitsEverywhere runs batch normalisation forward and
+// backward with every kernel set (its normalisation is vector code where the
+// CPU has it): the outputs and gradients must agree bit for bit.
+func TestBatchNormSameBitsEverywhere(t *testing.T) {
+	rng := rand.New(rand.NewPCG(43, 44))
+	x, dout := sparseMatrix(rng, 37, 70), sparseMatrix(rng, 37, 70)
+	var want []float64
+	everyKernelSet(func(level string) {
+		l := NewBatchNorm(70)
+		var got []float64
+		for range 2 {
+			got = append(got, elements(l.Forward(x))...)
+			got = append(got, elements(l.Backward(dout))...)
+			got = append(got, elements(l.DGamma)...)
+		}
+		if want == nil {
+			want = got
+			return
+		}
+		for i := range want {
+			if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+				t.Fatalf("%s: value %d = %v, want %v (Go twins)", level, i, got[i], want[i])
+			}
+		}
+	})
+}

@@ -33,6 +33,18 @@ func reluMaskGo(dst, dout, out []float64) {
 	}
 }
 
+// Normalize is one row of batch normalisation in training, for each
+// feature j of the row x:
+//
+//	xhat[j] = (x[j] − mean[j]) / std[j];   y[j] = gamma[j]·xhat[j] + beta[j]
+//
+// these operations in this order. It reports whether it did it: where the CPU
+// has no vector form of it (AVX-512), it does nothing and returns false, and
+// the caller's own loop is the Go twin. All seven have x's length.
+func Normalize(xhat, y, x, mean, std, gamma, beta []float64) bool {
+	return normalizeVec(xhat, y, x, mean, std, gamma, beta)
+}
+
 // AdamStep is what one Adam step needs besides the parameters: the learning
 // rate, β1, β2, ε, and the bias corrections C1 = 1 − β1ᵗ and C2 = 1 − β2ᵗ.
 type AdamStep struct{ LR, Beta1, Beta2, Eps, C1, C2 float64 }

@@ -409,3 +409,45 @@ func TestLevels(t *testing.T) {
 		t.Errorf("kernel set in use %s, but this machine has %s", level, detect())
 	}
 }
+
+// TestNormalizeSameBitsEverywhere checks the vector form of one row of
+// batch normalisation against its Go twin on lengths around the vector
+// width, with −0, NaN, infinities and subnormals among the inputs.
+func TestNormalizeSameBitsEverywhere(t *testing.T) {
+	special := []float64{0, math.Copysign(0, -1), math.NaN(), math.Inf(1), math.Inf(-1), 1e-320, -1e-320, 1e300}
+	for _, n := range []int{0, 1, 3, 7, 8, 9, 15, 16, 17, 63, 64, 65, 100} {
+		rng := rand.New(rand.NewPCG(41, uint64(n)))
+		in := make([][]float64, 5) // x, mean, std, gamma, beta
+		for q := range in {
+			in[q] = random(rng, n)
+			for j := range in[q] {
+				if rng.IntN(4) == 0 {
+					in[q][j] = special[rng.IntN(len(special))]
+				}
+			}
+		}
+		x, mean, std, gamma, beta := in[0], in[1], in[2], in[3], in[4]
+		wantXhat, wantY := make([]float64, n), make([]float64, n)
+		for j, v := range x {
+			wantXhat[j] = (v - mean[j]) / std[j]
+			wantY[j] = gamma[j]*wantXhat[j] + beta[j]
+		}
+		for _, l := range Available() {
+			withLevel(l, func() {
+				xhat, y := nans(n), nans(n)
+				if !Normalize(xhat, y, x, mean, std, gamma, beta) {
+					if l == AVX512 {
+						t.Fatalf("%s: Normalize did not run", l)
+					}
+					return // the caller's loop is the twin
+				}
+				if i := differ(xhat, wantXhat); i >= 0 {
+					t.Errorf("%s Normalize, length %d: xhat[%d] = %v, want %v", l, n, i, xhat[i], wantXhat[i])
+				}
+				if i := differ(y, wantY); i >= 0 {
+					t.Errorf("%s Normalize, length %d: y[%d] = %v, want %v", l, n, i, y[i], wantY[i])
+				}
+			})
+		}
+	}
+}
