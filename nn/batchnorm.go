@@ -46,6 +46,8 @@ type BatchNorm struct {
 	std      Matrix  // √(σ²_B + ε) of the last training Forward
 	xhat     Matrix  // x̂ of the last training Forward, for dγ and dx
 	out, dx  Matrix
+	scale    Matrix // γ/σ of each column, for Backward
+	meanDy   Matrix // mean(dy) = dβ/n of each column, for Backward
 
 	params [2]Param
 	list   [2]*Param
@@ -108,6 +110,7 @@ func (l *BatchNorm) Forward(x Matrix) Matrix {
 	}
 	clear(std)
 	for _, row := range x {
+		mean, std := mean[:len(row)], std[:len(row)] // one length: Go checks bounds once per row, not per j
 		for j, v := range row {
 			std[j] += (v - mean[j]) * (v - mean[j])
 		}
@@ -121,8 +124,12 @@ func (l *BatchNorm) Forward(x Matrix) Matrix {
 		std[j] = math.Sqrt(variance + l.Eps) // √(σ²_B + ε)
 	}
 	l.xhat = resize(l.xhat, x.Rows(), x.Cols())
+	if fusedNormalize(l.xhat, l.out, x, mean, std, gamma, beta) {
+		return l.out // this same loop, done on many numbers at once (product.go)
+	}
 	for i, row := range x {
-		xhat, y := l.xhat[i], l.out[i]
+		xhat, y := l.xhat[i][:len(row)], l.out[i][:len(row)]
+		mean, std, gamma, beta := mean[:len(row)], std[:len(row)], gamma[:len(row)], beta[:len(row)]
 		for j, v := range row {
 			xhat[j] = (v - mean[j]) / std[j]  // x̂ = (x − μ_B) / √(σ²_B + ε)
 			y[j] = gamma[j]*xhat[j] + beta[j] // y = γ·x̂ + β
@@ -157,16 +164,27 @@ func (l *BatchNorm) Backward(dout Matrix) Matrix {
 	dgamma := l.DGamma[0]
 	clear(dgamma)
 	for i, row := range dout {
+		xhat, dgamma := l.xhat[i][:len(row)], dgamma[:len(row)]
 		for j, dy := range row {
-			dgamma[j] += dy * l.xhat[i][j] // dγ = Σ_i dy_i·x̂_i
+			dgamma[j] += dy * xhat[j] // dγ = Σ_i dy_i·x̂_i
 		}
 	}
-	l.dx = resize(l.dx, dout.Rows(), dout.Cols())
+	// γ/σ and mean(dy) = dβ/n are the same for every row of a column: each
+	// is computed once, not once per sample (the same numbers, fewer
+	// divisions, which are slow).
+	l.scale = resize(l.scale, 1, dout.Cols())
+	l.meanDy = resize(l.meanDy, 1, dout.Cols())
 	gamma, dbeta, std := l.Gamma[0], l.DBeta[0], l.std[0]
+	scale, meanDy := l.scale[0], l.meanDy[0]
+	for j := range scale {
+		scale[j], meanDy[j] = gamma[j]/std[j], dbeta[j]/l.n
+	}
+	l.dx = resize(l.dx, dout.Rows(), dout.Cols())
 	for i, row := range dout {
-		xhat, dx := l.xhat[i], l.dx[i]
+		xhat, dx := l.xhat[i][:len(row)], l.dx[i][:len(row)]
+		scale, meanDy, dgamma := scale[:len(row)], meanDy[:len(row)], dgamma[:len(row)]
 		for j, dy := range row {
-			dx[j] = gamma[j] / std[j] * (dy - dbeta[j]/l.n - xhat[j]*dgamma[j]/l.n) // (γ/σ)·(dy − mean(dy) − x̂·mean(dy⊙x̂))
+			dx[j] = scale[j] * (dy - meanDy[j] - xhat[j]*dgamma[j]/l.n) // (γ/σ)·(dy − mean(dy) − x̂·mean(dy⊙x̂))
 		}
 	}
 	return l.dx

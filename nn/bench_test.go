@@ -6,6 +6,7 @@ package nn
 //	go test ./nn -run '^$' -bench 'Epoch$' -count 5             # article 002's epoch, batch 15 and 128
 //	go test ./nn -run '^$' -bench Products -count 5            # every product of an epoch, GFLOP/s
 //	go test ./nn -run '^$' -bench Adam -count 5                # the optimiser, ns per parameter
+//	go test ./nn -run '^$' -bench BatchNorm -count 5           # one batch normalisation layer, forward and backward
 //	go test ./nn -run '^$' -bench EpochScaling -cpu 1,2        # the scaling table
 //	go test ./nn -run '^$' -bench EpochScaling/h1024/b128 -cpu 1,2 -benchtime 3x   # a wide network, split
 //	go test ./nn -run '^$' -bench 'EpochWide|ProductCeiling' -cpu 1,2 -benchtime 2x # full-MNIST sizes, and the ceiling
@@ -201,4 +202,23 @@ func BenchmarkAdam(b *testing.B) {
 		opt.Step(net.Params())
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(net.ParamCount()), "ns/param")
+}
+
+// BenchmarkBatchNorm is one batch normalisation layer of ch07's default
+// network at batch 128 (128×64), forward and backward, in training mode.
+func BenchmarkBatchNorm(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	x, dout := randomMatrix(rng, 128, 64), randomMatrix(rng, 128, 64)
+	l := NewBatchNorm(64)
+	b.Run("Forward", func(b *testing.B) {
+		for range b.N {
+			l.Forward(x)
+		}
+	})
+	b.Run("Backward", func(b *testing.B) {
+		l.Forward(x)
+		for range b.N {
+			l.Backward(dout)
+		}
+	})
 }

@@ -161,7 +161,7 @@ func (o *Adam) Step(params []*Param) {
 	for k, p := range params {
 		w, g := values(p)
 		g, m, v := g[:len(w)], o.m[k][:len(w)], o.v[k][:len(w)] // one length: Go checks bounds once, not per i
-		if fusedAdam(w, g, m, v, lr, b1, b2, eps, c1, c2) {
+		if fusedAdam(w, g, m, v, p.Value.Cols(), lr, b1, b2, eps, c1, c2) {
 			continue // this same update, done on many numbers at once (product.go)
 		}
 		for i := range w {

@@ -104,8 +104,21 @@ func (dst Matrix) ReLUMask(dout, out Matrix) Matrix {
 // of the loop in Adam.Step, to one parameter's values w, gradients g and
 // moments m, v with vector instructions where the CPU has them, to the same
 // bits, and reports whether it did; if not, Adam.Step runs its loop.
-func fusedAdam(w, g, m, v []float64, lr, beta1, beta2, eps, c1, c2 float64) bool {
-	return fast.Adam(w, g, m, v, fast.AdamStep{LR: lr, Beta1: beta1, Beta2: beta2, Eps: eps, C1: c1, C2: c2})
+func fusedAdam(w, g, m, v []float64, cols int, lr, beta1, beta2, eps, c1, c2 float64) bool {
+	return fast.Adam(w, g, m, v, cols, fast.AdamStep{LR: lr, Beta1: beta1, Beta2: beta2, Eps: eps, C1: c1, C2: c2})
+}
+
+// fusedNormalize is the hook of BatchNorm.Forward: it sets x̂ = (x − μ)/σ and
+// y = γ·x̂ + β for every row of x, the loop of BatchNorm.Forward, with vector
+// instructions where the CPU has them, to the same bits, and reports whether
+// it did; if not, BatchNorm.Forward runs its loop.
+func fusedNormalize(xhat, y, x Matrix, mean, std, gamma, beta []float64) bool {
+	for i, row := range x {
+		if !fast.Normalize(xhat[i], y[i], row, mean, std, gamma, beta) {
+			return false // no vector form here: nothing done (it says so at once, at row 0)
+		}
+	}
+	return true
 }
 
 // storage returns dst's backing array, to write a result into; dst must be

@@ -156,12 +156,17 @@ func TestProductErrors(t *testing.T) {
 
 // TestTrainingSameBitsEverywhere trains article 002's network for two short
 // epochs with every kernel set and GOMAXPROCS 1 and 2, every product and
-// Adam step split across goroutines: the losses and weights must agree bit
-// for bit.
+// Adam step split across goroutines, one block per core and then in chunks:
+// the losses and weights must agree bit for bit.
 func TestTrainingSameBitsEverywhere(t *testing.T) {
-	defer fast.SplitAll()()
 	var want []float64
-	for _, procs := range []int{1, 2} {
+	for _, c := range []struct {
+		procs int
+		mode  string
+		force func() func()
+	}{{1, "", fast.SplitAll}, {2, "in blocks", fast.SplitAll}, {2, "in chunks", fast.SplitAllInChunks}} {
+		procs := c.procs
+		restore := c.force()
 		everyKernelSet(func(level string) {
 			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 			rng := rand.New(rand.NewPCG(31, 32))
@@ -193,10 +198,11 @@ func TestTrainingSameBitsEverywhere(t *testing.T) {
 			}
 			for i := range want {
 				if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
-					t.Fatalf("%s GOMAXPROCS %d: value %d = %v, want %v (Go twins, GOMAXPROCS 1)", level, procs, i, got[i], want[i])
+					t.Fatalf("%s GOMAXPROCS %d %s: value %d = %v, want %v (Go twins, GOMAXPROCS 1)", level, procs, c.mode, i, got[i], want[i])
 				}
 			}
 		})
+		restore()
 	}
 }
 
@@ -250,7 +256,14 @@ func TestAdamSameBitsEverywhere(t *testing.T) {
 // TestSplitStepAllocatesNothing is TestTrainingStepAllocatesNothing with
 // every product and the Adam step handed out to the helper goroutines.
 func TestSplitStepAllocatesNothing(t *testing.T) {
-	defer fast.SplitAll()()
+	for _, force := range []func() func(){fast.SplitAll, fast.SplitAllInChunks} {
+		restore := force()
+		splitStepAllocatesNothing(t)
+		restore()
+	}
+}
+
+func splitStepAllocatesNothing(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
 	rng := rand.New(rand.NewPCG(37, 38))
 	n, _ := NewMLP([]int{784, 64, 64, 64, 10}, "relu", rng)
@@ -288,4 +301,31 @@ func TestReplacedWeightsTrain(t *testing.T) {
 	if got := strings.Join(names, " "); got != "W1 b1 W2 b2" {
 		t.Errorf("Params names %q, want \"W1 b1 W2 b2\"", got)
 	}
+}
+
+// TestBatchNormSameBitsEverywhere runs batch normalisation forward and
+// backward with every kernel set (its normalisation is vector code where the
+// CPU has it): the outputs and gradients must agree bit for bit.
+func TestBatchNormSameBitsEverywhere(t *testing.T) {
+	rng := rand.New(rand.NewPCG(43, 44))
+	x, dout := sparseMatrix(rng, 37, 70), sparseMatrix(rng, 37, 70)
+	var want []float64
+	everyKernelSet(func(level string) {
+		l := NewBatchNorm(70)
+		var got []float64
+		for range 2 {
+			got = append(got, elements(l.Forward(x))...)
+			got = append(got, elements(l.Backward(dout))...)
+			got = append(got, elements(l.DGamma)...)
+		}
+		if want == nil {
+			want = got
+			return
+		}
+		for i := range want {
+			if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+				t.Fatalf("%s: value %d = %v, want %v (Go twins)", level, i, got[i], want[i])
+			}
+		}
+	})
 }

@@ -33,12 +33,24 @@ func reluMaskGo(dst, dout, out []float64) {
 	}
 }
 
+// Normalize is one row of batch normalisation in training, for each
+// feature j of the row x:
+//
+//	xhat[j] = (x[j] − mean[j]) / std[j];   y[j] = gamma[j]·xhat[j] + beta[j]
+//
+// these operations in this order. It reports whether it did it: where the CPU
+// has no vector form of it (AVX-512), it does nothing and returns false, and
+// the caller's own loop is the Go twin. All seven have x's length.
+func Normalize(xhat, y, x, mean, std, gamma, beta []float64) bool {
+	return normalizeVec(xhat, y, x, mean, std, gamma, beta)
+}
+
 // AdamStep is what one Adam step needs besides the parameters: the learning
 // rate, β1, β2, ε, and the bias corrections C1 = 1 − β1ᵗ and C2 = 1 − β2ᵗ.
 type AdamStep struct{ LR, Beta1, Beta2, Eps, C1, C2 float64 }
 
 // Adam applies one Adam step to the parameters w, with gradients g and
-// moments m and v (all of one length), and returns true:
+// moments m and v (all of one length, a matrix cols wide), and returns true:
 //
 //	m ← β1·m + (1 − β1)·g;   v ← β2·v + ((1 − β2)·g)·g
 //	w ← w − (lr·(m/C1)) / (√(v/C2) + ε)
@@ -46,17 +58,21 @@ type AdamStep struct{ LR, Beta1, Beta2, Eps, C1, C2 float64 }
 // these operations in this order for every element. Where the CPU has no
 // vector form of it (Level Portable) it does nothing and returns false: the
 // caller's own loop is the Go twin.
-func Adam(w, g, m, v []float64, s AdamStep) bool {
+func Adam(w, g, m, v []float64, cols int, s AdamStep) bool {
 	if level == Portable {
 		return false
 	}
 	n := len(w)
 	t := part{op: opAdam, adam: adamPart{w, g[:n], m[:n], v[:n], s.constants()}, hi: n}
 	// Every element is updated on its own, so the elements can be dealt out
-	// to the cores in any split without changing a single bit.
-	ways := 1
-	if n >= adamSplitMin {
-		ways = parallelism()
+	// to the cores in any split without changing a single bit. A matrix is
+	// cut into blocks of rows as its gradient dW = xᵀ·dout was (splitRange),
+	// so that the core that computed rows of dW tends to update the same
+	// rows of W.
+	ways, rowUnit := 1, 1
+	if n >= adamSplitMin && cols > 0 && n%cols == 0 && parallelism() > 1 {
+		rowUnit, _ = units()
+		ways = chunks(n/cols, rowUnit)
 	}
 	if ways <= 1 {
 		t.run()
@@ -64,8 +80,9 @@ func Adam(w, g, m, v []float64, s AdamStep) bool {
 	}
 	var parts [maxParts]part
 	for q := range ways {
+		lo, hi := splitRange(n/cols, rowUnit, ways, q)
 		parts[q] = t
-		parts[q].lo, parts[q].hi = n*q/ways, n*(q+1)/ways
+		parts[q].lo, parts[q].hi = lo*cols, hi*cols
 	}
 	runAll(parts[:ways])
 	return true

@@ -25,6 +25,8 @@ import (
 	"os"
 	"runtime"
 	"sync"
+	"sync/atomic"
+	"time"
 )
 
 // Level is a set of kernels, slowest first.
@@ -76,64 +78,174 @@ func Use(l Level) Level {
 	return old
 }
 
-// Splitting work across cores pays only when there is a lot of arithmetic
+// Splitting work across cores pays only when there is enough arithmetic
 // for each number that has to move: the data of a training step live in the
-// cache of the core that ran the step before, and a core that takes a part
+// caches of the core that last touched them, and a core that takes a part
 // must first fetch that part's inputs from there (and hand its outputs
-// back). For the network of article 002, whose weights fit in one core's
-// caches, that traffic costs more than the arithmetic saved, even at batch
-// 128; for wide layers and large batches it does not (docs/performance.md
-// has the measurements). A product is split when it has at least
-// splitMinWork multiply-adds and at least splitMinIntensity of them for each
-// number it reads or writes; an Adam step from adamSplitMin parameters on;
-// the copy of bᵀ that MulBT makes from transposeSplitMin numbers on (a
-// 1024×1024 W: 25% faster on two cores; at 800×800 and below the split was
-// slower).
+// back). docs/performance.md has the measurements behind these rules:
+//
+//   - A large product (at least splitMinWork multiply-adds, and at least
+//     splitMinIntensity of them for each number read or written: wide
+//     layers, large batches) is split into one block of rows of C for each
+//     core, each reading all of B.
+//   - A smaller one, from splitMinWorkSmall multiply-adds on, when the batch
+//     (n for x·W, k for dW = xᵀ·dout) has at least splitMinBatch rows
+//     (article 002's products at batch 128, but none at batch 15, where
+//     splitting cost more than it saved), into chunksPerCore blocks of rows
+//     for each core, which the cores take as they go: on a machine shared
+//     with other programs one core is often slower than the other, and it
+//     then simply takes fewer.
+//   - Adam's step over a matrix of at least adamSplitMin parameters is split
+//     by rows in the same blocks as its gradient dW = xᵀ·dout (splitRange).
+//     The goroutine that posts a job takes blocks from the front and the
+//     helpers from the back, so while the cores keep pace with each other
+//     the core that computed rows of dW also updates those rows of W, with
+//     dW, W and Adam's moments still in its caches.
+//
+// The copy of bᵀ that MulBT makes is split from transposeSplitMin numbers on
+// (a 1024×1024 W: 25% faster on two cores; at 800×800 and below the split
+// was slower).
 var (
 	splitMinWork      = 1 << 22
 	splitMinIntensity = 96
-	adamSplitMin      = 1 << 19
+	splitMinWorkSmall = 1 << 19
+	splitMinBatch     = 32
+	adamSplitMin      = 1 << 16
 	transposeSplitMin = 1 << 20
 )
 
-// SplitAll makes every product and Adam step that can be split across
-// goroutines be split, until restore is called. It is for tests.
+// chunksPerCore is how many blocks of rows a smaller product (and an Adam
+// step) is cut into for each core.
+const chunksPerCore = 4
+
+// SplitAll makes every product, Adam step and copy of bᵀ that can be split
+// across goroutines be split, until restore is called. It is for tests.
 func SplitAll() (restore func()) {
-	w, i, a, t := splitMinWork, splitMinIntensity, adamSplitMin, transposeSplitMin
-	splitMinWork, splitMinIntensity, adamSplitMin, transposeSplitMin = 1, 0, 1, 1
-	return func() { splitMinWork, splitMinIntensity, adamSplitMin, transposeSplitMin = w, i, a, t }
+	w, i, s, b, a, t := splitMinWork, splitMinIntensity, splitMinWorkSmall, splitMinBatch, adamSplitMin, transposeSplitMin
+	splitMinWork, splitMinIntensity, splitMinWorkSmall, splitMinBatch, adamSplitMin, transposeSplitMin = 1, 0, 1, 0, 1, 1
+	return func() {
+		splitMinWork, splitMinIntensity, splitMinWorkSmall, splitMinBatch, adamSplitMin, transposeSplitMin = w, i, s, b, a, t
+	}
+}
+
+// SplitAllInChunks is SplitAll for the smaller products' way of splitting:
+// every product in chunks, as the Adam steps are.
+func SplitAllInChunks() (restore func()) {
+	restore = SplitAll()
+	splitMinWork = 1 << 62
+	return restore
 }
 
 // maxParts bounds the split of one job (fixed arrays keep it allocation-free).
 const maxParts = 16
 
-// parallelism is how many parts to split a job into: one per goroutine
-// allowed to run (GOMAXPROCS), at most one per core and maxParts.
+// parallelism is how many goroutines to split a job across: one per
+// goroutine allowed to run (GOMAXPROCS), at most one per core and maxParts.
 func parallelism() int {
 	return min(runtime.GOMAXPROCS(0), runtime.NumCPU(), maxParts)
 }
 
-// The helpers: one goroutine per core but the first, started on first use.
-// A split job puts its parts on a channel, and the goroutine that posted
-// them and the helpers take parts until none is left; then the poster waits
-// for the parts a helper took. On a busy machine a helper may be slow to
-// wake: the poster simply does more of the parts itself.
-var helpers struct {
-	once  sync.Once
-	mu    sync.Mutex // one split job at a time
-	parts chan part
-	wg    sync.WaitGroup
+// units is the size of the vector kernels' blocks, 6 rows by 32 (AVX-512)
+// or 8 (AVX2) columns: a split deals out whole blocks, as a part of a block
+// would waste part of a vector register.
+func units() (rows, cols int) {
+	switch level {
+	case AVX512:
+		return 6, 32
+	case AVX2:
+		return 6, 8
+	}
+	return 1, 1
 }
 
+// splitRange is block q of parts blocks of n rows (or columns), in whole
+// units: the one formula for a product's split and for Adam's, so that
+// both give block q the same rows.
+func splitRange(n, unit, parts, q int) (lo, hi int) {
+	nu := (n + unit - 1) / unit
+	return min(nu*q/parts*unit, n), min(nu*(q+1)/parts*unit, n)
+}
+
+// chunks is how many blocks to cut n rows into for a split in chunks.
+func chunks(n, unit int) int {
+	return min((n+unit-1)/unit, chunksPerCore*parallelism(), maxParts)
+}
+
+// The helpers: one goroutine per core but the first, started on first use.
+// A split job is a list of parts on a board; the goroutine that posted it
+// takes parts from the front of the list, the helpers from the back, until
+// none is left, and the poster then waits until every part is done. A
+// helper that has done its parts watches the board for the next job for
+// spinFor before it goes to sleep: waking a sleeping goroutine takes tens
+// of microseconds here, as long as a part of a small product. A helper that
+// is asleep, or whose core another program has, takes nothing, and the
+// poster does all the parts itself.
+var board struct {
+	once   sync.Once
+	mu     sync.Mutex    // one job at a time
+	job    atomic.Uint64 // the number of the job posted last
+	span   atomic.Uint64 // the parts not yet taken: front | back<<32
+	done   atomic.Int32  // parts finished
+	asleep atomic.Int32  // helpers asleep
+	wake   chan struct{}
+	parts  [maxParts]part
+}
+
+// spinFor is how long a helper looks for the next job before it sleeps: a
+// training step posts one every few hundred microseconds at most.
+var spinFor = 2 * time.Millisecond
+
 func startHelpers() {
-	helpers.parts = make(chan part, maxParts)
+	board.wake = make(chan struct{}, maxParts)
 	for range runtime.NumCPU() - 1 {
-		go func() {
-			for p := range helpers.parts {
-				p.run()
-				helpers.wg.Done()
+		go helper()
+	}
+}
+
+// take claims the part at the front of the board (or, fromBack, at the
+// back) and returns its index, or −1 when none is left.
+func take(fromBack bool) int {
+	for {
+		s := board.span.Load()
+		front, back := int(s&(1<<32-1)), int(s>>32)
+		if front >= back {
+			return -1
+		}
+		if fromBack {
+			if board.span.CompareAndSwap(s, s-1<<32) {
+				return back - 1
 			}
-		}()
+		} else if board.span.CompareAndSwap(s, s+1) {
+			return front
+		}
+	}
+}
+
+// helper runs parts from the back of the board; when no job has come for
+// spinFor, it sleeps until the poster of the next job wakes it.
+func helper() {
+	seen := board.job.Load()
+	for {
+		last := time.Now()
+		for i := 1; ; i++ {
+			if j := board.job.Load(); j != seen {
+				seen = j
+				for q := take(true); q >= 0; q = take(true) {
+					board.parts[q].run()
+					board.done.Add(1)
+				}
+				last = time.Now()
+			}
+			spinPause()
+			if i%256 == 0 && time.Since(last) > spinFor {
+				break
+			}
+		}
+		board.asleep.Add(1)
+		if board.job.Load() == seen {
+			<-board.wake
+		}
+		board.asleep.Add(-1)
 	}
 }
 
@@ -144,23 +256,31 @@ func runAll(parts []part) {
 		parts[0].run()
 		return
 	}
-	helpers.once.Do(startHelpers)
-	helpers.mu.Lock()
-	defer helpers.mu.Unlock()
-	helpers.wg.Add(len(parts))
-	for _, p := range parts {
-		helpers.parts <- p
-	}
-	for taking := true; taking; {
+	board.once.Do(startHelpers)
+	board.mu.Lock()
+	defer board.mu.Unlock()
+	n := copy(board.parts[:], parts)
+	board.done.Store(0)
+	board.span.Store(uint64(n) << 32)
+	board.job.Add(1)
+	for range board.asleep.Load() {
 		select {
-		case p := <-helpers.parts:
-			p.run()
-			helpers.wg.Done()
+		case board.wake <- struct{}{}:
 		default:
-			taking = false
 		}
 	}
-	helpers.wg.Wait()
+	ran := int32(0)
+	for q := take(false); q >= 0; q = take(false) {
+		board.parts[q].run()
+		ran++
+	}
+	board.done.Add(ran)
+	for i := 1; board.done.Load() < int32(n); i++ {
+		spinPause()
+		if i%(1<<14) == 0 {
+			runtime.Gosched() // a helper's core taken from it for long
+		}
+	}
 }
 
 // part is one block of output rows and columns of one product, or one range

@@ -158,10 +158,25 @@ func TestProductsSameBitsEverywhere(t *testing.T) {
 	}
 }
 
+// splitModes are the ways tests force work to be split across goroutines:
+// "" (as the thresholds decide), whole blocks and in chunks.
+var splitModes = map[string]func() func(){"": nil, "blocks": SplitAll, "chunks": SplitAllInChunks}
+
 // TestProductsSplitSameBits forces every product to be split across
-// goroutines, with GOMAXPROCS 1, 2, 3 and 8, and checks the bits do not change.
+// goroutines, whole blocks and in chunks, with GOMAXPROCS 1, 2, 3 and 8, and
+// checks the bits do not change.
 func TestProductsSplitSameBits(t *testing.T) {
-	defer SplitAll()()
+	for mode, force := range splitModes {
+		if force != nil {
+			t.Run(mode, func(t *testing.T) {
+				defer force()()
+				productsSplitSameBits(t)
+			})
+		}
+	}
+}
+
+func productsSplitSameBits(t *testing.T) {
 	rng := rand.New(rand.NewPCG(23, 24))
 	for _, s := range [][3]int{{15, 784, 64}, {128, 784, 64}, {784, 128, 64}, {9, 500, 100}, {300, 200, 33}} {
 		n, k, m := s[0], s[1], s[2]
@@ -195,7 +210,17 @@ func TestProductsSplitSameBits(t *testing.T) {
 // TestSplitProductAllocatesNothing: handing parts to the helper goroutines
 // allocates nothing.
 func TestSplitProductAllocatesNothing(t *testing.T) {
-	defer SplitAll()()
+	for mode, force := range splitModes {
+		if force != nil {
+			t.Run(mode, func(t *testing.T) {
+				defer force()()
+				splitProductAllocatesNothing(t)
+			})
+		}
+	}
+}
+
+func splitProductAllocatesNothing(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
 	rng := rand.New(rand.NewPCG(25, 26))
 	a, b, c := random(rng, 128*64), random(rng, 64*64), make([]float64, 128*64)
@@ -204,7 +229,7 @@ func TestSplitProductAllocatesNothing(t *testing.T) {
 		Mul(c, a, b, nil, 128, 64, 64)
 		MulAT(c[:64*64], a, c, 64, 128, 64)
 		MulBT(c, a, b, 128, 64, 64)
-		Adam(w, g, m, v, AdamStep{LR: 0.001, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, C1: 0.1, C2: 0.001})
+		Adam(w, g, m, v, 64, AdamStep{LR: 0.001, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, C1: 0.1, C2: 0.001})
 	}
 	step()
 	if allocs := testing.AllocsPerRun(20, step); allocs > 0 {
@@ -284,7 +309,7 @@ func TestReLUSameBitsEverywhere(t *testing.T) {
 // under- or overflows, NaN and infinity.
 func TestAdamSameBitsEverywhere(t *testing.T) {
 	withLevel(Portable, func() {
-		if Adam(nil, nil, nil, nil, AdamStep{}) {
+		if Adam(nil, nil, nil, nil, 0, AdamStep{}) {
 			t.Error("Adam reports a step done with the Go twins in use: the caller's loop would not run")
 		}
 	})
@@ -292,7 +317,7 @@ func TestAdamSameBitsEverywhere(t *testing.T) {
 	special := []float64{1e-160, -1e-170, 3e-200, 1e-300, 5e-324, 1e160, 1e200, math.NaN(), math.Inf(-1)}
 	// train runs steps from+1 … from+4 on copies of w, m, v, with the vector
 	// kernels of l, or with the Go twin when l is Portable.
-	train := func(l Level, split bool, from int, w, m, v []float64) [3][]float64 {
+	train := func(l Level, split string, from int, w, m, v []float64) [3][]float64 {
 		w, m, v = append([]float64(nil), w...), append([]float64(nil), m...), append([]float64(nil), v...)
 		for step := from + 1; step <= from+4; step++ {
 			g := random(rand.New(rand.NewPCG(29, uint64(step))), len(w))
@@ -305,11 +330,15 @@ func TestAdamSameBitsEverywhere(t *testing.T) {
 				continue
 			}
 			withLevel(l, func() {
-				if split {
-					defer SplitAll()()
+				if force := splitModes[split]; force != nil {
+					defer force()()
 					defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(3))
 				}
-				if !Adam(w, g, m, v, s) {
+				cols := len(w)
+				if len(w)%64 == 0 {
+					cols = 64 // a matrix of rows 64 wide: two blocks of columns
+				}
+				if !Adam(w, g, m, v, cols, s) {
 					t.Fatalf("%s: Adam did not run", l)
 				}
 			})
@@ -323,13 +352,13 @@ func TestAdamSameBitsEverywhere(t *testing.T) {
 			v[i] *= v[i] // v holds squares
 		}
 		for _, from := range []int{0, 1000} {
-			want := train(Portable, false, from, w, m, v)
+			want := train(Portable, "", from, w, m, v)
 			for _, l := range Available()[1:] {
-				for _, split := range []bool{false, true} {
+				for split := range splitModes {
 					got := train(l, split, from, w, m, v)
 					for q, name := range []string{"w", "m", "v"} {
 						if i := differ(got[q], want[q]); i >= 0 {
-							t.Fatalf("%s Adam, length %d, from step %d, split %v: %s[%d] = %v, want %v (Go twin)",
+							t.Fatalf("%s Adam, length %d, from step %d, split %q: %s[%d] = %v, want %v (Go twin)",
 								l, n, from, split, name, i, got[q][i], want[q][i])
 						}
 					}
@@ -378,5 +407,47 @@ func TestLevels(t *testing.T) {
 	}
 	if !envSet("NNFS_NOASM") && !envSet("NNFS_NOAVX512") && level != detect() {
 		t.Errorf("kernel set in use %s, but this machine has %s", level, detect())
+	}
+}
+
+// TestNormalizeSameBitsEverywhere checks the vector form of one row of
+// batch normalisation against its Go twin on lengths around the vector
+// width, with −0, NaN, infinities and subnormals among the inputs.
+func TestNormalizeSameBitsEverywhere(t *testing.T) {
+	special := []float64{0, math.Copysign(0, -1), math.NaN(), math.Inf(1), math.Inf(-1), 1e-320, -1e-320, 1e300}
+	for _, n := range []int{0, 1, 3, 7, 8, 9, 15, 16, 17, 63, 64, 65, 100} {
+		rng := rand.New(rand.NewPCG(41, uint64(n)))
+		in := make([][]float64, 5) // x, mean, std, gamma, beta
+		for q := range in {
+			in[q] = random(rng, n)
+			for j := range in[q] {
+				if rng.IntN(4) == 0 {
+					in[q][j] = special[rng.IntN(len(special))]
+				}
+			}
+		}
+		x, mean, std, gamma, beta := in[0], in[1], in[2], in[3], in[4]
+		wantXhat, wantY := make([]float64, n), make([]float64, n)
+		for j, v := range x {
+			wantXhat[j] = (v - mean[j]) / std[j]
+			wantY[j] = gamma[j]*wantXhat[j] + beta[j]
+		}
+		for _, l := range Available() {
+			withLevel(l, func() {
+				xhat, y := nans(n), nans(n)
+				if !Normalize(xhat, y, x, mean, std, gamma, beta) {
+					if l == AVX512 {
+						t.Fatalf("%s: Normalize did not run", l)
+					}
+					return // the caller's loop is the twin
+				}
+				if i := differ(xhat, wantXhat); i >= 0 {
+					t.Errorf("%s Normalize, length %d: xhat[%d] = %v, want %v", l, n, i, xhat[i], wantXhat[i])
+				}
+				if i := differ(y, wantY); i >= 0 {
+					t.Errorf("%s Normalize, length %d: y[%d] = %v, want %v", l, n, i, y[i], wantY[i])
+				}
+			})
+		}
 	}
 }

@@ -82,6 +82,16 @@ func reluAVX2(dst, src *float64, n int)
 //go:noescape
 func reluMaskAVX2(d, v, out *float64, n int)
 
+// normalizeAVX512 sets xhat[j] = (x[j] − mean[j])/std[j] and y[j] =
+// gamma[j]·xhat[j] + beta[j] for j < n: one row of batch normalisation.
+//
+//go:noescape
+func normalizeAVX512(xhat, y, x, mean, std, gamma, beta *float64, n int)
+
+// spinPause waits a moment with PAUSE instructions, in a loop that waits
+// for another goroutine.
+func spinPause()
+
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 func xgetbv() (eax uint32)
 
@@ -237,6 +247,19 @@ func adamVec(w, g, m, v []float64, k *[9]float64) int {
 		return n
 	}
 	return 0
+}
+
+// normalizeVec is one row of batch normalisation (see Normalize) with the
+// vector kernel; it reports whether there is one.
+func normalizeVec(xhat, y, x, mean, std, gamma, beta []float64) bool {
+	if level != AVX512 {
+		return false
+	}
+	if n := len(x); n > 0 {
+		_, _, _, _, _, _ = xhat[n-1], y[n-1], mean[n-1], std[n-1], gamma[n-1], beta[n-1]
+		normalizeAVX512(&xhat[0], &y[0], &x[0], &mean[0], &std[0], &gamma[0], &beta[0], n)
+	}
+	return true
 }
 
 // reluVec sets dst = max(src, 0) element-wise and returns how many leading

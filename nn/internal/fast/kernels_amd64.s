@@ -2034,3 +2034,66 @@ gradloop2:
 gradret2:
 	VZEROUPPER
 	RET
+
+// func spinPause()
+// A few PAUSE instructions: a helper waiting for its next part tells the
+// CPU it is only waiting, so that it uses less power and leaves more of the
+// core to a second hardware thread on it.
+TEXT ·spinPause(SB), NOSPLIT, $0-0
+	PAUSE
+	PAUSE
+	PAUSE
+	PAUSE
+	PAUSE
+	PAUSE
+	PAUSE
+	PAUSE
+	RET
+
+// func normalizeAVX512(xhat, y, x, mean, std, gamma, beta *float64, n int)
+//
+// Batch normalisation of one row of n features: xhat = (x − mean)/std and
+// y = gamma·xhat + beta, 8 features at a time, the last 1 to 7 under a mask
+// (K1). The division is the vector unit's, exact as Go's is.
+TEXT ·normalizeAVX512(SB), NOSPLIT, $0-64
+	MOVQ  xhat+0(FP), DI
+	MOVQ  y+8(FP), SI
+	MOVQ  x+16(FP), DX
+	MOVQ  mean+24(FP), R8
+	MOVQ  std+32(FP), R9
+	MOVQ  gamma+40(FP), R10
+	MOVQ  beta+48(FP), R11
+	MOVQ  n+56(FP), CX
+	XORQ  BX, BX
+	MOVQ  $0xff, AX
+	KMOVW AX, K1
+	TESTQ CX, CX
+	JLE   normret
+
+normloop:
+	CMPQ  CX, $8
+	JGE   normfull
+	MOVQ  $1, AX // the last 1 to 7 features
+	SHLQ  CX, AX
+	DECQ  AX
+	KMOVW AX, K1
+
+normfull:
+	VMOVUPD.Z (DX)(BX*1), K1, Z0  // x
+	VMOVUPD.Z (R8)(BX*1), K1, Z1  // mean
+	VMOVUPD.Z (R9)(BX*1), K1, Z2  // std
+	VMOVUPD.Z (R10)(BX*1), K1, Z3 // gamma
+	VMOVUPD.Z (R11)(BX*1), K1, Z4 // beta
+	VSUBPD    Z1, Z0, Z0          // x − mean
+	VDIVPD    Z2, Z0, Z0          // xhat = (x − mean)/std
+	VMULPD    Z0, Z3, Z3          // gamma·xhat
+	VADDPD    Z4, Z3, Z3          // y = gamma·xhat + beta
+	VMOVUPD   Z0, K1, (DI)(BX*1)
+	VMOVUPD   Z3, K1, (SI)(BX*1)
+	ADDQ      $64, BX
+	SUBQ      $8, CX
+	JG        normloop
+
+normret:
+	VZEROUPPER
+	RET

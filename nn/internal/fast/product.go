@@ -113,35 +113,32 @@ func split(op int, p product) {
 		return
 	}
 	t := part{op: op, p: p, hi: n, jhi: m}
-	ways := 1
-	if work, touched := n*k*m, n*k+k*m+n*m; work >= splitMinWork && work >= splitMinIntensity*touched {
-		ways = parallelism()
+	rowUnit, colUnit := 1, 1
+	if op == opMul {
+		rowUnit, colUnit = units()
 	}
-	if ways <= 1 {
+	pr, pc := 1, 1 // blocks along the rows and the columns of C
+	if ways := parallelism(); ways > 1 {
+		switch work, touched := n*k*m, n*k+k*m+n*m; {
+		case work >= splitMinWork && work >= splitMinIntensity*touched:
+			// Rows first: each block then reads only its rows of a.
+			pr = min((n+rowUnit-1)/rowUnit, ways)
+			pc = min((m+colUnit-1)/colUnit, max(ways/pr, 1))
+		case work >= splitMinWorkSmall && min(n, k) >= splitMinBatch:
+			pr = chunks(n, rowUnit) // for dW, the blocks Adam cuts W into
+		}
+	}
+	if pr*pc <= 1 {
 		t.run()
 		return
 	}
-	// A grid of blocks whose sides are whole units of the vector kernel:
-	// 6 rows and 32 (AVX-512) or 8 (AVX2) columns; a block of less would
-	// waste part of a vector register.
-	rowUnit, colUnit := 1, 1
-	switch {
-	case op != opMul:
-	case level == AVX512:
-		rowUnit, colUnit = 6, 32
-	case level == AVX2:
-		rowUnit, colUnit = 6, 8
-	}
-	nr, nc := (n+rowUnit-1)/rowUnit, (m+colUnit-1)/colUnit
-	pr := min(nr, ways) // rows first: each part then reads only its rows of a
-	pc := min(nc, max(ways/pr, 1))
 	var parts [maxParts]part
 	q := 0
 	for r := range pr {
 		for c := range pc {
 			parts[q] = t
-			parts[q].lo, parts[q].hi = min(nr*r/pr*rowUnit, n), min(nr*(r+1)/pr*rowUnit, n)
-			parts[q].jlo, parts[q].jhi = min(nc*c/pc*colUnit, m), min(nc*(c+1)/pc*colUnit, m)
+			parts[q].lo, parts[q].hi = splitRange(n, rowUnit, pr, r)
+			parts[q].jlo, parts[q].jhi = splitRange(m, colUnit, pc, c)
 			q++
 		}
 	}
@@ -294,10 +291,9 @@ func transpose(bt, b []float64, m, k int) {
 	}
 	t := part{op: opTranspose, p: product{c: bt, b: b, m: m, k: k}}
 	var parts [maxParts]part
-	units := (m + 7) / 8
 	for q := range ways {
 		parts[q] = t
-		parts[q].lo, parts[q].hi = min(units*q/ways*8, m), min(units*(q+1)/ways*8, m)
+		parts[q].lo, parts[q].hi = splitRange(m, 8, ways, q)
 	}
 	runAll(parts[:ways])
 }
