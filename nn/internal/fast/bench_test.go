@@ -62,3 +62,19 @@ func BenchmarkResident(b *testing.B) {
 	}
 	b.ReportMetric(2*n*k*m*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 }
+
+// BenchmarkHandoff is an empty job handed to a helper goroutine and back:
+// what a split costs beyond its arithmetic, about one round trip of a cache
+// line between two cores, which on a virtual machine changes as the host
+// moves its cores. Run it with -cpu 2.
+func BenchmarkHandoff(b *testing.B) {
+	parts := []part{{op: opAdam}, {op: opAdam}} // empty ranges: nothing to do
+	if parallelism() < 2 {
+		b.Skip("needs two cores and GOMAXPROCS ≥ 2")
+	}
+	runAll(parts)
+	b.ResetTimer()
+	for range b.N {
+		runAll(parts)
+	}
+}

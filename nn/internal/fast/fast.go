@@ -88,19 +88,21 @@ func Use(l Level) Level {
 //     splitMinIntensity of them for each number read or written: wide
 //     layers, large batches) is split into one block of rows of C for each
 //     core, each reading all of B.
-//   - A smaller one, from splitMinWorkSmall multiply-adds on, when the batch
-//     (n for x·W, k for dW = xᵀ·dout) has at least splitMinBatch rows
-//     (article 002's products at batch 128, but none at batch 15, where
-//     splitting cost more than it saved), into chunksPerCore blocks of rows
+//   - Any other from splitMinWork multiply-adds on, and a smaller one from
+//     splitMinWorkSmall on when its batch (n for x·W and dout·Wᵀ, k for
+//     dW = xᵀ·dout) has at least splitMinBatch rows (article 002's products
+//     at batch 128, but none at batch 15 to 64, where splitting cost more
+//     than it saved), into chunksPerCore blocks of rows
 //     for each core, which the cores take as they go: on a machine shared
 //     with other programs one core is often slower than the other, and it
 //     then simply takes fewer.
 //   - Adam's step over a matrix of at least adamSplitMin parameters is split
-//     by rows in the same blocks as its gradient dW = xᵀ·dout (splitRange).
-//     The goroutine that posts a job takes blocks from the front and the
-//     helpers from the back, so while the cores keep pace with each other
-//     the core that computed rows of dW also updates those rows of W, with
-//     dW, W and Adam's moments still in its caches.
+//     into chunks of rows, the blocks a smaller product's dW = xᵀ·dout is
+//     cut into (chunks, splitRange). The goroutine that posts a job takes
+//     blocks from the front and the helpers from the back, so while the
+//     cores keep pace with each other the core that computed rows of such a
+//     dW also updates those rows of W, with dW, W and Adam's moments still
+//     in its caches.
 //
 // The copy of bᵀ that MulBT makes is split from transposeSplitMin numbers on
 // (a 1024×1024 W: 25% faster on two cores; at 800×800 and below the split
@@ -109,7 +111,7 @@ var (
 	splitMinWork      = 1 << 22
 	splitMinIntensity = 96
 	splitMinWorkSmall = 1 << 19
-	splitMinBatch     = 32
+	splitMinBatch     = 96
 	adamSplitMin      = 1 << 16
 	transposeSplitMin = 1 << 20
 )

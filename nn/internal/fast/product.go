@@ -14,6 +14,7 @@ type product struct {
 	c, a, b, bias      []float64
 	rows               [][]float64
 	rowsT              bool
+	grad               bool // C = aᵀ·b is a gradient dW = xᵀ·dout: its batch is k, not n
 	ldc, sai, sak, ldb int
 	n, k, m            int
 }
@@ -27,7 +28,7 @@ func Mul(c, a, b, bias []float64, n, k, m int) {
 
 // MulAT sets c = aᵀ·b, where a is k×n, b is k×m and c is n×m.
 func MulAT(c, a, b []float64, n, k, m int) {
-	split(opMul, product{c: c, a: a, b: b, ldc: m, sai: 1, sak: n, ldb: m, n: n, k: k, m: m})
+	split(opMul, product{c: c, a: a, b: b, grad: true, ldc: m, sai: 1, sak: n, ldb: m, n: n, k: k, m: m})
 }
 
 // MulRows is Mul for an a given as its n rows, each a slice of at least k
@@ -46,7 +47,7 @@ func MulATRows(c []float64, a [][]float64, b []float64, n, k, m int) {
 	for _, r := range a[:k] {
 		_ = r[:n]
 	}
-	splitRows(product{c: c, rows: a[:k], rowsT: true, b: b, ldc: m, sai: 1, sak: n, ldb: m, n: n, k: k, m: m})
+	splitRows(product{c: c, rows: a[:k], rowsT: true, grad: true, b: b, ldc: m, sai: 1, sak: n, ldb: m, n: n, k: k, m: m})
 }
 
 // splitRows runs a product whose A is given by rows. AVX-512 and the Go
@@ -124,7 +125,7 @@ func split(op int, p product) {
 			// Rows first: each block then reads only its rows of a.
 			pr = min((n+rowUnit-1)/rowUnit, ways)
 			pc = min((m+colUnit-1)/colUnit, max(ways/pr, 1))
-		case work >= splitMinWorkSmall && min(n, k) >= splitMinBatch:
+		case work >= splitMinWork, work >= splitMinWorkSmall && p.batch() >= splitMinBatch:
 			pr = chunks(n, rowUnit) // for dW, the blocks Adam cuts W into
 		}
 	}
@@ -143,6 +144,15 @@ func split(op int, p product) {
 		}
 	}
 	runAll(parts[:q])
+}
+
+// batch is the number of samples a product of training works on: the rows
+// of x in x·W and dout·Wᵀ, the rows of x and dout in dW = xᵀ·dout.
+func (f *product) batch() int {
+	if f.grad {
+		return f.k
+	}
+	return f.n
 }
 
 // mulRows is the Go twin of the product kernels: rows lo..hi−1, columns
