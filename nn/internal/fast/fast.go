@@ -22,6 +22,7 @@
 package fast
 
 import (
+	"math"
 	"os"
 	"runtime"
 	"sync"
@@ -134,7 +135,7 @@ func SplitAll() (restore func()) {
 // every product in chunks, as the Adam steps are.
 func SplitAllInChunks() (restore func()) {
 	restore = SplitAll()
-	splitMinWork = 1 << 62
+	splitMinWork = math.MaxInt
 	return restore
 }
 
