@@ -113,7 +113,7 @@ var (
 	splitMinIntensity = 96
 	splitMinWorkSmall = 1 << 19
 	splitMinBatch     = 96
-	adamSplitMin      = 1 << 16
+	adamSplitMin      = 1 << 19
 	transposeSplitMin = 1 << 20
 )
 
