@@ -65,10 +65,8 @@ func Adam(w, g, m, v []float64, cols int, s AdamStep) bool {
 	n := len(w)
 	t := part{op: opAdam, adam: adamPart{w, g[:n], m[:n], v[:n], s.constants()}, hi: n}
 	// Every element is updated on its own, so the elements can be dealt out
-	// to the cores in any split without changing a single bit. A matrix is
-	// cut into blocks of rows as its gradient dW = xᵀ·dout was (splitRange),
-	// so that the core that computed rows of dW tends to update the same
-	// rows of W.
+	// to the cores in any split without changing a single bit: a large
+	// matrix in chunks of whole rows, which the cores take as they go.
 	ways, rowUnit := 1, 1
 	if n >= adamSplitMin && cols > 0 && n%cols == 0 && parallelism() > 1 {
 		rowUnit, _ = units()

@@ -93,17 +93,11 @@ func Use(l Level) Level {
 //     splitMinWorkSmall on when its batch (n for x·W and dout·Wᵀ, k for
 //     dW = xᵀ·dout) has at least splitMinBatch rows (article 002's products
 //     at batch 128, but none at batch 15 to 64, where splitting cost more
-//     than it saved), into chunksPerCore blocks of rows
-//     for each core, which the cores take as they go: on a machine shared
-//     with other programs one core is often slower than the other, and it
-//     then simply takes fewer.
+//     than it saved), into chunksPerCore blocks of rows for each core, which
+//     the cores take as they go: on a machine shared with other programs one
+//     core is often slower than the other, and it then simply takes fewer.
 //   - Adam's step over a matrix of at least adamSplitMin parameters is split
-//     into chunks of rows, the blocks a smaller product's dW = xᵀ·dout is
-//     cut into (chunks, splitRange). The goroutine that posts a job takes
-//     blocks from the front and the helpers from the back, so while the
-//     cores keep pace with each other the core that computed rows of such a
-//     dW also updates those rows of W, with dW, W and Adam's moments still
-//     in its caches.
+//     the same way, into chunks of rows.
 //
 // The copy of bᵀ that MulBT makes is split from transposeSplitMin numbers on
 // (a 1024×1024 W: 25% faster on two cores; at 800×800 and below the split
@@ -162,8 +156,7 @@ func units() (rows, cols int) {
 }
 
 // splitRange is block q of parts blocks of n rows (or columns), in whole
-// units: the one formula for a product's split and for Adam's, so that
-// both give block q the same rows.
+// units: the one formula for every split (products, Adam, the copy of bᵀ).
 func splitRange(n, unit, parts, q int) (lo, hi int) {
 	nu := (n + unit - 1) / unit
 	return min(nu*q/parts*unit, n), min(nu*(q+1)/parts*unit, n)

@@ -126,7 +126,7 @@ func split(op int, p product) {
 			pr = min((n+rowUnit-1)/rowUnit, ways)
 			pc = min((m+colUnit-1)/colUnit, max(ways/pr, 1))
 		case work >= splitMinWork, work >= splitMinWorkSmall && p.batch() >= splitMinBatch:
-			pr = chunks(n, rowUnit) // for dW, the blocks Adam cuts W into
+			pr = chunks(n, rowUnit)
 		}
 	}
 	if pr*pc <= 1 {
