@@ -165,12 +165,15 @@ var splitModes = map[string]func() func(){"": nil, "blocks": SplitAll, "chunks":
 // TestProductsSplitSameBits forces every product to be split across
 // goroutines, whole blocks and in chunks, with GOMAXPROCS 1, 2, 3 and 8, and
 // checks the bits do not change.
-func TestProductsSplitSameBits(t *testing.T) {
+func TestProductsSplitSameBits(t *testing.T) { everySplit(t, productsSplitSameBits) }
+
+// everySplit runs f as a subtest once for each way of forcing a split.
+func everySplit(t *testing.T, f func(t *testing.T)) {
 	for mode, force := range splitModes {
 		if force != nil {
 			t.Run(mode, func(t *testing.T) {
 				defer force()()
-				productsSplitSameBits(t)
+				f(t)
 			})
 		}
 	}
@@ -209,16 +212,7 @@ func productsSplitSameBits(t *testing.T) {
 
 // TestSplitProductAllocatesNothing: handing parts to the helper goroutines
 // allocates nothing.
-func TestSplitProductAllocatesNothing(t *testing.T) {
-	for mode, force := range splitModes {
-		if force != nil {
-			t.Run(mode, func(t *testing.T) {
-				defer force()()
-				splitProductAllocatesNothing(t)
-			})
-		}
-	}
-}
+func TestSplitProductAllocatesNothing(t *testing.T) { everySplit(t, splitProductAllocatesNothing) }
 
 func splitProductAllocatesNothing(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
