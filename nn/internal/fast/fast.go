@@ -87,8 +87,10 @@ func Use(l Level) Level {
 //
 //   - A large product (at least splitMinWork multiply-adds, and at least
 //     splitMinIntensity of them for each number read or written: wide
-//     layers, large batches) is split into one block of rows of C for each
-//     core, each reading all of B.
+//     layers, large batches) is split into one block for each core: a block
+//     of columns of C when B is the larger of A and B (x·W, a batch times a
+//     wide W, so each core reads only its half of W from memory), else a
+//     block of rows of C, each reading all of B.
 //   - Any other from splitMinWork multiply-adds on, and a smaller one from
 //     splitMinWorkSmall on when its batch (n for x·W and dout·Wᵀ, k for
 //     dW = xᵀ·dout) has at least splitMinBatch rows (article 002's products
@@ -305,6 +307,13 @@ func (t *part) run() {
 		}
 		if j < t.jhi {
 			t.p.mulRows(t.lo, t.hi, j, t.jhi)
+		}
+		if f := &t.p; f.out != nil { // while the block is in this core's cache
+			if t.jlo == 0 && t.jhi == f.m {
+				transposeRows(f.out, f.c, f.n, f.m, t.lo, t.hi)
+			} else {
+				transposeRect(f.out, f.c, f.n, f.m, t.lo, t.hi, t.jlo, t.jhi)
+			}
 		}
 	case opMulBT:
 		t.p.mulBTRows(t.lo, t.hi, t.jlo, t.jhi)

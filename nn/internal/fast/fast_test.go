@@ -143,6 +143,8 @@ func TestProductsSameBitsEverywhere(t *testing.T) {
 					{"Mul+bias", func(c []float64) { Mul(c, a, b, bias, n, k, m) }, wantBias},
 					{"MulAT", func(c []float64) { MulAT(c, at, b, n, k, m) }, want},
 					{"MulBT", func(c []float64) { MulBT(c, a, bt, n, k, m) }, want},
+					{"MulBT bᵀ copied", func(c []float64) { defer swapBTAs(1)(); MulBT(c, a, bt, n, k, m) }, want},
+					{"MulBT as cᵀ = b·aᵀ", func(c []float64) { defer swapBTAs(2)(); MulBT(c, a, bt, n, k, m) }, want},
 					{"MulRows", func(c []float64) { MulRows(c, arows, b, nil, n, k, m) }, want},
 					{"MulRows+bias", func(c []float64) { MulRows(c, arows, b, bias, n, k, m) }, wantBias},
 					{"MulATRows", func(c []float64) { MulATRows(c, atrows, b, n, k, m) }, want},
@@ -156,6 +158,14 @@ func TestProductsSameBitsEverywhere(t *testing.T) {
 			})
 		}
 	}
+}
+
+// swapBTAs makes MulBT copy bᵀ (mode 1) or compute cᵀ = b·aᵀ (mode 2)
+// until restore is called.
+func swapBTAs(mode int) (restore func()) {
+	old := swapBTMode
+	swapBTMode = mode
+	return func() { swapBTMode = old }
 }
 
 // splitModes are the ways tests force work to be split across goroutines:
@@ -195,6 +205,8 @@ func productsSplitSameBits(t *testing.T) {
 						"Mul":       func(c []float64) { Mul(c, a, b, nil, n, k, m) },
 						"MulAT":     func(c []float64) { MulAT(c, at, b, n, k, m) },
 						"MulBT":     func(c []float64) { MulBT(c, a, bt, n, k, m) },
+						"MulBT bᵀ":  func(c []float64) { defer swapBTAs(1)(); MulBT(c, a, bt, n, k, m) },
+						"MulBT cᵀ":  func(c []float64) { defer swapBTAs(2)(); MulBT(c, a, bt, n, k, m) },
 						"MulRows":   func(c []float64) { MulRows(c, arows, b, nil, n, k, m) },
 						"MulATRows": func(c []float64) { MulATRows(c, atrows, b, n, k, m) },
 					} {
@@ -223,6 +235,7 @@ func splitProductAllocatesNothing(t *testing.T) {
 		Mul(c, a, b, nil, 128, 64, 64)
 		MulAT(c[:64*64], a, c, 64, 128, 64)
 		MulBT(c, a, b, 128, 64, 64)
+		MulBT(c[:15*64], a[:15*64], b, 15, 64, 64) // as cᵀ = b·aᵀ
 		Adam(w, g, m, v, 64, AdamStep{LR: 0.001, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, C1: 0.1, C2: 0.001})
 	}
 	step()
