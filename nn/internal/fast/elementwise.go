@@ -5,16 +5,48 @@ import "math"
 // ReLU sets dst[i] = max(x[i], 0), as Go's max does it (NaN stays NaN, −0
 // becomes +0). dst and x have the same length.
 func ReLU(dst, x []float64) {
-	done := reluVec(dst, x)
-	x = x[done:len(dst)]
-	for i, v := range x {
-		dst[done+i] = max(v, 0)
-	}
+	elementwise(part{op: opReLU, p: product{c: dst, a: x[:len(dst)]}, hi: len(dst)})
 }
 
 // ReLUMask sets dst[i] = dout[i] where out[i] > 0, else +0: the gradient of
 // ReLU, dout ⊙ [out > 0]. The three have the same length.
 func ReLUMask(dst, dout, out []float64) {
+	n := len(dst)
+	elementwise(part{op: opReLUMask, p: product{c: dst, a: dout[:n], b: out[:n]}, hi: n})
+}
+
+// elementwise runs t, an element-wise operation on elements 0..t.hi−1,
+// dealt out to the cores in equal ranges from elementwiseSplitMin elements
+// on (each element is computed on its own, so any split gives the same
+// bits).
+func elementwise(t part) {
+	ways := 1
+	if t.hi >= elementwiseSplitMin {
+		ways = parallelism()
+	}
+	if ways <= 1 {
+		t.run()
+		return
+	}
+	var parts [maxParts]part
+	for q := range ways {
+		parts[q] = t
+		parts[q].lo, parts[q].hi = splitRange(t.hi, 8, ways, q)
+	}
+	runAll(parts[:ways])
+}
+
+// relu is ReLU on dst and x of one length: the vector kernel, then the Go
+// twin for what it leaves.
+func relu(dst, x []float64) {
+	done := reluVec(dst, x)
+	for i, v := range x[done:] {
+		dst[done+i] = max(v, 0)
+	}
+}
+
+// reluMask is ReLUMask on slices of one length.
+func reluMask(dst, dout, out []float64) {
 	done := reluMaskVec(dst, dout, out)
 	reluMaskGo(dst[done:], dout[done:], out[done:])
 }

@@ -105,12 +105,13 @@ func Use(l Level) Level {
 // (a 1024×1024 W: 25% faster on two cores; at 800×800 and below the split
 // was slower).
 var (
-	splitMinWork      = 1 << 22
-	splitMinIntensity = 96
-	splitMinWorkSmall = 1 << 19
-	splitMinBatch     = 96
-	adamSplitMin      = 1 << 19
-	transposeSplitMin = 1 << 20
+	splitMinWork        = 1 << 22
+	splitMinIntensity   = 96
+	splitMinWorkSmall   = 1 << 19
+	splitMinBatch       = 96
+	adamSplitMin        = 1 << 19
+	transposeSplitMin   = 1 << 20
+	elementwiseSplitMin = 1 << 16
 )
 
 // chunksPerCore is how many blocks of rows a smaller product (and an Adam
@@ -120,10 +121,10 @@ const chunksPerCore = 4
 // SplitAll makes every product, Adam step and copy of bᵀ that can be split
 // across goroutines be split, until restore is called. It is for tests.
 func SplitAll() (restore func()) {
-	w, i, s, b, a, t := splitMinWork, splitMinIntensity, splitMinWorkSmall, splitMinBatch, adamSplitMin, transposeSplitMin
-	splitMinWork, splitMinIntensity, splitMinWorkSmall, splitMinBatch, adamSplitMin, transposeSplitMin = 1, 0, 1, 0, 1, 1
+	w, i, s, b, a, t, e := splitMinWork, splitMinIntensity, splitMinWorkSmall, splitMinBatch, adamSplitMin, transposeSplitMin, elementwiseSplitMin
+	splitMinWork, splitMinIntensity, splitMinWorkSmall, splitMinBatch, adamSplitMin, transposeSplitMin, elementwiseSplitMin = 1, 0, 1, 0, 1, 1, 1
 	return func() {
-		splitMinWork, splitMinIntensity, splitMinWorkSmall, splitMinBatch, adamSplitMin, transposeSplitMin = w, i, s, b, a, t
+		splitMinWork, splitMinIntensity, splitMinWorkSmall, splitMinBatch, adamSplitMin, transposeSplitMin, elementwiseSplitMin = w, i, s, b, a, t, e
 	}
 }
 
@@ -296,6 +297,8 @@ const (
 	opMulBT            // C = A·Bᵀ, in Go, by dot products of rows
 	opAdam             // one Adam step
 	opTranspose        // rows lo..hi−1 of p.b into columns of p.c (bᵀ)
+	opReLU             // p.c = max(p.a, 0), elements lo..hi−1
+	opReLUMask         // p.c = p.a where p.b > 0, else 0, elements lo..hi−1
 )
 
 func (t *part) run() {
@@ -321,5 +324,9 @@ func (t *part) run() {
 		t.adam.run(t.lo, t.hi)
 	case opTranspose:
 		transposeRows(t.p.c, t.p.b, t.p.m, t.p.k, t.lo, t.hi)
+	case opReLU:
+		relu(t.p.c[t.lo:t.hi], t.p.a[t.lo:t.hi])
+	case opReLUMask:
+		reluMask(t.p.c[t.lo:t.hi], t.p.a[t.lo:t.hi], t.p.b[t.lo:t.hi])
 	}
 }

@@ -236,6 +236,8 @@ func splitProductAllocatesNothing(t *testing.T) {
 		MulAT(c[:64*64], a, c, 64, 128, 64)
 		MulBT(c, a, b, 128, 64, 64)
 		MulBT(c[:15*64], a[:15*64], b, 15, 64, 64) // as cᵀ = b·aᵀ
+		ReLU(c, a)
+		ReLUMask(c, a, c)
 		Adam(w, g, m, v, 64, AdamStep{LR: 0.001, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, C1: 0.1, C2: 0.001})
 	}
 	step()
@@ -273,7 +275,18 @@ func TestTransposeSameEverywhere(t *testing.T) {
 // TestReLUSameBitsEverywhere checks ReLU and ReLUMask against max(x, 0) and
 // dout ⊙ [out > 0] on lengths around the vector widths, with −0, NaN,
 // infinities and subnormals.
-func TestReLUSameBitsEverywhere(t *testing.T) {
+func TestReLUSameBitsEverywhere(t *testing.T) { reluSameBits(t) }
+
+// TestReLUSplitSameBits is the same with ReLU and ReLUMask split across
+// goroutines, as long batches are.
+func TestReLUSplitSameBits(t *testing.T) {
+	everySplit(t, func(t *testing.T) {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(3))
+		reluSameBits(t)
+	})
+}
+
+func reluSameBits(t *testing.T) {
 	special := []float64{0, math.Copysign(0, -1), math.NaN(), math.Inf(1), math.Inf(-1), 1e-320, -1e-320, 2, -2}
 	for _, n := range []int{0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 45, 63, 960, 1280} {
 		rng := rand.New(rand.NewPCG(39, uint64(n)))
