@@ -98,33 +98,35 @@ func Use(l Level) Level {
 //     than it saved), into chunksPerCore blocks of rows for each core, which
 //     the cores take as they go: on a machine shared with other programs one
 //     core is often slower than the other, and it then simply takes fewer.
-//   - Adam's step over a matrix of at least adamSplitMin parameters is split
-//     the same way, into chunks of rows.
+//   - Adam's step over a matrix of at least adamSplitMin parameters, and
+//     Momentum's over one of momentumSplitMin, are split the same way, into
+//     chunks of rows.
 //
 // The copy of bᵀ that MulBT makes is split from transposeSplitMin numbers on
 // (a 1024×1024 W: 25% faster on two cores; at 800×800 and below the split
-// was slower).
+// was slower), ReLU and its gradient from elementwiseSplitMin elements.
 var (
 	splitMinWork        = 1 << 22
 	splitMinIntensity   = 96
 	splitMinWorkSmall   = 1 << 19
 	splitMinBatch       = 96
 	adamSplitMin        = 1 << 19
+	momentumSplitMin    = 1 << 19
 	transposeSplitMin   = 1 << 20
 	elementwiseSplitMin = 1 << 16
 )
 
-// chunksPerCore is how many blocks of rows a smaller product (and an Adam
-// step) is cut into for each core.
+// chunksPerCore is how many blocks of rows a smaller product (and an
+// optimiser's step) is cut into for each core.
 const chunksPerCore = 4
 
 // SplitAll makes every product, Adam step and copy of bᵀ that can be split
 // across goroutines be split, until restore is called. It is for tests.
 func SplitAll() (restore func()) {
-	w, i, s, b, a, t, e := splitMinWork, splitMinIntensity, splitMinWorkSmall, splitMinBatch, adamSplitMin, transposeSplitMin, elementwiseSplitMin
-	splitMinWork, splitMinIntensity, splitMinWorkSmall, splitMinBatch, adamSplitMin, transposeSplitMin, elementwiseSplitMin = 1, 0, 1, 0, 1, 1, 1
+	w, i, s, b, a, o, t, e := splitMinWork, splitMinIntensity, splitMinWorkSmall, splitMinBatch, adamSplitMin, momentumSplitMin, transposeSplitMin, elementwiseSplitMin
+	splitMinWork, splitMinIntensity, splitMinWorkSmall, splitMinBatch, adamSplitMin, momentumSplitMin, transposeSplitMin, elementwiseSplitMin = 1, 0, 1, 0, 1, 1, 1, 1
 	return func() {
-		splitMinWork, splitMinIntensity, splitMinWorkSmall, splitMinBatch, adamSplitMin, transposeSplitMin, elementwiseSplitMin = w, i, s, b, a, t, e
+		splitMinWork, splitMinIntensity, splitMinWorkSmall, splitMinBatch, adamSplitMin, momentumSplitMin, transposeSplitMin, elementwiseSplitMin = w, i, s, b, a, o, t, e
 	}
 }
 
@@ -288,7 +290,7 @@ func runAll(parts []part) {
 type part struct {
 	op               int
 	p                product  // opMul, opMulBT
-	adam             adamPart // opAdam
+	step             stepPart // opAdam, opMomentum
 	lo, hi, jlo, jhi int      // rows and columns of C; opAdam: elements
 }
 
@@ -296,6 +298,7 @@ const (
 	opMul       = iota // C = A·B (+ bias), A read through strides
 	opMulBT            // C = A·Bᵀ, in Go, by dot products of rows
 	opAdam             // one Adam step
+	opMomentum         // one step of SGD with momentum
 	opTranspose        // rows lo..hi−1 of p.b into columns of p.c (bᵀ)
 	opReLU             // p.c = max(p.a, 0), elements lo..hi−1
 	opReLUMask         // p.c = p.a where p.b > 0, else 0, elements lo..hi−1
@@ -321,7 +324,9 @@ func (t *part) run() {
 	case opMulBT:
 		t.p.mulBTRows(t.lo, t.hi, t.jlo, t.jhi)
 	case opAdam:
-		t.adam.run(t.lo, t.hi)
+		t.step.adam(t.lo, t.hi)
+	case opMomentum:
+		t.step.momentum(t.lo, t.hi)
 	case opTranspose:
 		transposeRows(t.p.c, t.p.b, t.p.m, t.p.k, t.lo, t.hi)
 	case opReLU:
