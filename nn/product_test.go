@@ -301,7 +301,8 @@ func TestMomentumSameBitsEverywhere(t *testing.T) {
 }
 
 // TestSplitStepAllocatesNothing is TestTrainingStepAllocatesNothing with
-// every product and the Adam step handed out to the helper goroutines.
+// every product, optimiser step and ReLU handed out to the helper
+// goroutines.
 func TestSplitStepAllocatesNothing(t *testing.T) {
 	for _, force := range []func() func(){fast.SplitAll, fast.SplitAllInChunks} {
 		restore := force()
@@ -313,13 +314,18 @@ func TestSplitStepAllocatesNothing(t *testing.T) {
 func splitStepAllocatesNothing(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
 	rng := rand.New(rand.NewPCG(37, 38))
-	n, _ := NewMLP([]int{784, 64, 64, 64, 10}, "relu", rng)
+	plain, _ := NewMLP([]int{784, 64, 64, 64, 10}, "relu", rng)
+	norm, _ := Build(Architecture{Sizes: []int{784, 64, 64, 10}, Activation: "relu", BatchNorm: true}, rng)
 	x := randomMatrix(rng, 15, 784)
 	tt := OneHot([]int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4}, 10)
-	opt := NewAdam(0.001)
-	trainingStep(n, opt, x, tt)
-	if a := testing.AllocsPerRun(20, func() { trainingStep(n, opt, x, tt) }); a > 0 {
-		t.Errorf("a split training step allocates %v times, want 0", a)
+	for _, c := range []struct {
+		n   *MLP
+		opt Optimizer
+	}{{plain, NewAdam(0.001)}, {norm, &Momentum{LR: 0.01, Mu: 0.9}}} {
+		trainingStep(c.n, c.opt, x, tt)
+		if a := testing.AllocsPerRun(20, func() { trainingStep(c.n, c.opt, x, tt) }); a > 0 {
+			t.Errorf("%s, %T: a split training step allocates %v times, want 0", c.n, c.opt, a)
+		}
 	}
 }
 
