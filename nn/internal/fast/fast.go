@@ -1,6 +1,7 @@
 // Package fast computes the few operations that training spends nearly all
-// its time in — matrix products, ReLU and its gradient, the Adam step — as
-// fast as this CPU allows, with results equal bit for bit to plain Go loops.
+// its time in — matrix products, ReLU and its gradient, the steps of Adam
+// and of momentum — as fast as this CPU and its cores allow, with results
+// equal bit for bit to plain Go loops.
 //
 // It works on flat []float64 storage with explicit sizes and knows nothing of
 // nn's matrices, layers or optimisers; a few Matrix methods in nn/product.go
