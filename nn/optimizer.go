@@ -71,6 +71,9 @@ func (o *Momentum) Step(params []*Param) {
 	for k, p := range params {
 		w, g := values(p)
 		v := o.v[k]
+		if fusedMomentum(w, g, v, p.Value.Cols(), o.Mu, o.LR) {
+			continue // this same update, on both cores at once (product.go)
+		}
 		for i := range w {
 			v[i] = o.Mu*v[i] - o.LR*g[i]
 			w[i] += v[i]

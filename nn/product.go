@@ -108,6 +108,15 @@ func fusedAdam(w, g, m, v []float64, cols int, lr, beta1, beta2, eps, c1, c2 flo
 	return fast.Adam(w, g, m, v, cols, fast.AdamStep{LR: lr, Beta1: beta1, Beta2: beta2, Eps: eps, C1: c1, C2: c2})
 }
 
+// fusedMomentum is the hook of Momentum.Step: it applies one step, the
+// update of the loop in Momentum.Step, to one parameter's values w,
+// gradients g and velocities v, split across the cores when the matrix is
+// large enough for that to pay, and reports whether it did; if not,
+// Momentum.Step runs its loop.
+func fusedMomentum(w, g, v []float64, cols int, mu, lr float64) bool {
+	return fast.Momentum(w, g, v, cols, mu, lr)
+}
+
 // fusedNormalize is the hook of BatchNorm.Forward: it sets x̂ = (x − μ)/σ and
 // y = γ·x̂ + β for every row of x, the loop of BatchNorm.Forward, with vector
 // instructions where the CPU has them, to the same bits, and reports whether

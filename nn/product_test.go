@@ -253,8 +253,56 @@ func TestAdamSameBitsEverywhere(t *testing.T) {
 	}
 }
 
+// TestMomentumSameBitsEverywhere: Momentum.Step's own loop (on one core)
+// and its split form (on two, as the thresholds decide and with every split
+// forced) give the same bits, on parameters small and large.
+func TestMomentumSameBitsEverywhere(t *testing.T) {
+	sizes := [][2]int{{1, 1}, {1, 10}, {784, 64}, {64, 10}, {300, 301}, {800, 800}}
+	var want []float64
+	for _, c := range []struct {
+		procs int
+		force func() func()
+	}{{1, nil}, {2, nil}, {2, fast.SplitAll}, {3, fast.SplitAllInChunks}} {
+		func() {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(c.procs))
+			if c.force != nil {
+				defer c.force()()
+			}
+			rng := rand.New(rand.NewPCG(45, 46))
+			var ps []*Param
+			for i, s := range sizes {
+				ps = append(ps, &Param{Name: fmt.Sprint(i), Value: randomMatrix(rng, s[0], s[1]), Grad: randomMatrix(rng, s[0], s[1])})
+			}
+			opt := &Momentum{LR: 0.05, Mu: 0.9}
+			for range 3 {
+				opt.Step(ps)
+				for _, p := range ps { // new gradients for the next step
+					g := elements(p.Grad)
+					for i := range g {
+						g[i] = rng.NormFloat64()
+					}
+				}
+			}
+			var got []float64
+			for k, p := range ps {
+				got = append(append(got, elements(p.Value)...), opt.v[k]...)
+			}
+			if want == nil {
+				want = got
+				return
+			}
+			for i := range want {
+				if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+					t.Fatalf("GOMAXPROCS %d: value %d = %v, want %v (Momentum.Step's loop)", c.procs, i, got[i], want[i])
+				}
+			}
+		}()
+	}
+}
+
 // TestSplitStepAllocatesNothing is TestTrainingStepAllocatesNothing with
-// every product and the Adam step handed out to the helper goroutines.
+// every product, optimiser step and ReLU handed out to the helper
+// goroutines.
 func TestSplitStepAllocatesNothing(t *testing.T) {
 	for _, force := range []func() func(){fast.SplitAll, fast.SplitAllInChunks} {
 		restore := force()
@@ -266,13 +314,18 @@ func TestSplitStepAllocatesNothing(t *testing.T) {
 func splitStepAllocatesNothing(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
 	rng := rand.New(rand.NewPCG(37, 38))
-	n, _ := NewMLP([]int{784, 64, 64, 64, 10}, "relu", rng)
+	plain, _ := NewMLP([]int{784, 64, 64, 64, 10}, "relu", rng)
+	norm, _ := Build(Architecture{Sizes: []int{784, 64, 64, 10}, Activation: "relu", BatchNorm: true}, rng)
 	x := randomMatrix(rng, 15, 784)
 	tt := OneHot([]int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4}, 10)
-	opt := NewAdam(0.001)
-	trainingStep(n, opt, x, tt)
-	if a := testing.AllocsPerRun(20, func() { trainingStep(n, opt, x, tt) }); a > 0 {
-		t.Errorf("a split training step allocates %v times, want 0", a)
+	for _, c := range []struct {
+		n   *MLP
+		opt Optimizer
+	}{{plain, NewAdam(0.001)}, {norm, &Momentum{LR: 0.01, Mu: 0.9}}} {
+		trainingStep(c.n, c.opt, x, tt)
+		if a := testing.AllocsPerRun(20, func() { trainingStep(c.n, c.opt, x, tt) }); a > 0 {
+			t.Errorf("%s, %T: a split training step allocates %v times, want 0", c.n, c.opt, a)
+		}
 	}
 }
 

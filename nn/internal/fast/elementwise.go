@@ -5,16 +5,48 @@ import "math"
 // ReLU sets dst[i] = max(x[i], 0), as Go's max does it (NaN stays NaN, −0
 // becomes +0). dst and x have the same length.
 func ReLU(dst, x []float64) {
-	done := reluVec(dst, x)
-	x = x[done:len(dst)]
-	for i, v := range x {
-		dst[done+i] = max(v, 0)
-	}
+	elementwise(part{op: opReLU, p: product{c: dst, a: x[:len(dst)]}, hi: len(dst)})
 }
 
 // ReLUMask sets dst[i] = dout[i] where out[i] > 0, else +0: the gradient of
 // ReLU, dout ⊙ [out > 0]. The three have the same length.
 func ReLUMask(dst, dout, out []float64) {
+	n := len(dst)
+	elementwise(part{op: opReLUMask, p: product{c: dst, a: dout[:n], b: out[:n]}, hi: n})
+}
+
+// elementwise runs t, an element-wise operation on elements 0..t.hi−1,
+// dealt out to the cores in equal ranges from elementwiseSplitMin elements
+// on (each element is computed on its own, so any split gives the same
+// bits).
+func elementwise(t part) {
+	ways := 1
+	if t.hi >= elementwiseSplitMin {
+		ways = parallelism()
+	}
+	if ways <= 1 {
+		t.run()
+		return
+	}
+	var parts [maxParts]part
+	for q := range ways {
+		parts[q] = t
+		parts[q].lo, parts[q].hi = splitRange(t.hi, 8, ways, q)
+	}
+	runAll(parts[:ways])
+}
+
+// relu is ReLU on dst and x of one length: the vector kernel, then the Go
+// twin for what it leaves.
+func relu(dst, x []float64) {
+	done := reluVec(dst, x)
+	for i, v := range x[done:] {
+		dst[done+i] = max(v, 0)
+	}
+}
+
+// reluMask is ReLUMask on slices of one length.
+func reluMask(dst, dout, out []float64) {
 	done := reluMaskVec(dst, dout, out)
 	reluMaskGo(dst[done:], dout[done:], out[done:])
 }
@@ -63,18 +95,43 @@ func Adam(w, g, m, v []float64, cols int, s AdamStep) bool {
 		return false
 	}
 	n := len(w)
-	t := part{op: opAdam, adam: adamPart{w, g[:n], m[:n], v[:n], s.constants()}, hi: n}
-	// Every element is updated on its own, so the elements can be dealt out
-	// to the cores in any split without changing a single bit: a large
-	// matrix in chunks of whole rows, which the cores take as they go.
+	stepRows(part{op: opAdam, step: stepPart{w, g[:n], m[:n], v[:n], s.constants()}, hi: n}, cols, adamSplitMin)
+	return true
+}
+
+// Momentum applies one step of SGD with momentum to the parameters w, with
+// gradients g and velocities v (all of one length, a matrix cols wide):
+//
+//	v ← μ·v − lr·g;   w ← w + v
+//
+// these operations in this order for every element, the rows of a large
+// matrix dealt out to the cores; it reports whether it did. Below
+// momentumSplitMin parameters, or on one core, it does nothing and returns
+// false: the caller's own loop, the Go twin, is then as fast.
+func Momentum(w, g, v []float64, cols int, mu, lr float64) bool {
+	n := len(w)
+	if n < momentumSplitMin || cols <= 0 || n%cols != 0 || parallelism() == 1 {
+		return false
+	}
+	stepRows(part{op: opMomentum, step: stepPart{w: w, g: g[:n], m: v[:n], k: [9]float64{mu, lr}}, hi: n}, cols, 0)
+	return true
+}
+
+// stepRows runs t, an optimiser's step over the elements 0..t.hi−1 of a
+// matrix cols wide. Every element is updated on its own, so the elements
+// can be dealt out to the cores in any split without changing a single bit:
+// from splitMin elements on, in chunks of whole rows, which the cores take
+// as they go.
+func stepRows(t part, cols, splitMin int) {
+	n := t.hi
 	ways, rowUnit := 1, 1
-	if n >= adamSplitMin && cols > 0 && n%cols == 0 && parallelism() > 1 {
+	if n >= splitMin && cols > 0 && n%cols == 0 && parallelism() > 1 {
 		rowUnit, _ = units()
 		ways = chunks(n/cols, rowUnit)
 	}
 	if ways <= 1 {
 		t.run()
-		return true
+		return
 	}
 	var parts [maxParts]part
 	for q := range ways {
@@ -83,11 +140,11 @@ func Adam(w, g, m, v []float64, cols int, s AdamStep) bool {
 		parts[q].lo, parts[q].hi = lo*cols, hi*cols
 	}
 	runAll(parts[:ways])
-	return true
 }
 
-// adamPart is the data of one Adam step, with its constants.
-type adamPart struct {
+// stepPart is the data of one optimiser step: Adam's w, g, m, v and its
+// constants, or Momentum's w, g, velocities (in m), μ and lr (k[0], k[1]).
+type stepPart struct {
 	w, g, m, v []float64
 	k          [9]float64
 }
@@ -98,12 +155,23 @@ func (s AdamStep) constants() [9]float64 {
 	return [9]float64{s.Beta1, 1 - s.Beta1, s.Beta2, 1 - s.Beta2, s.C1, s.C2, s.LR, s.Eps, 1 / s.C2}
 }
 
-// run updates elements lo..hi−1: with the vector kernel, and what it leaves
-// (AVX2 takes four at a time) with the Go twin.
-func (a *adamPart) run(lo, hi int) {
+// adam updates elements lo..hi−1: with the vector kernel, and what it
+// leaves (AVX2 takes four at a time) with the Go twin.
+func (a *stepPart) adam(lo, hi int) {
 	w, g, m, v := a.w[lo:hi], a.g[lo:hi], a.m[lo:hi], a.v[lo:hi]
 	done := adamVec(w, g, m, v, &a.k)
 	adamGo(w[done:], g[done:], m[done:], v[done:], &a.k)
+}
+
+// momentum updates elements lo..hi−1, in Go: the loop of nn's
+// Momentum.Step.
+func (a *stepPart) momentum(lo, hi int) {
+	w, g, v := a.w[lo:hi], a.g[lo:hi], a.m[lo:hi]
+	mu, lr := a.k[0], a.k[1]
+	for i := range w {
+		v[i] = mu*v[i] - lr*g[i]
+		w[i] += v[i]
+	}
 }
 
 // adamGo is the Go twin of the vector Adam kernels.

@@ -1,6 +1,7 @@
 // Package fast computes the few operations that training spends nearly all
-// its time in — matrix products, ReLU and its gradient, the Adam step — as
-// fast as this CPU allows, with results equal bit for bit to plain Go loops.
+// its time in — matrix products, ReLU and its gradient, the steps of Adam
+// and of momentum — as fast as this CPU and its cores allow, with results
+// equal bit for bit to plain Go loops.
 //
 // It works on flat []float64 storage with explicit sizes and knows nothing of
 // nn's matrices, layers or optimisers; a few Matrix methods in nn/product.go
@@ -87,8 +88,10 @@ func Use(l Level) Level {
 //
 //   - A large product (at least splitMinWork multiply-adds, and at least
 //     splitMinIntensity of them for each number read or written: wide
-//     layers, large batches) is split into one block of rows of C for each
-//     core, each reading all of B.
+//     layers, large batches) is split into one block for each core: a block
+//     of columns of C when B is the larger of A and B (x·W, a batch times a
+//     wide W, so each core reads only its half of W from memory), else a
+//     block of rows of C, each reading all of B.
 //   - Any other from splitMinWork multiply-adds on, and a smaller one from
 //     splitMinWorkSmall on when its batch (n for x·W and dout·Wᵀ, k for
 //     dW = xᵀ·dout) has at least splitMinBatch rows (article 002's products
@@ -96,32 +99,35 @@ func Use(l Level) Level {
 //     than it saved), into chunksPerCore blocks of rows for each core, which
 //     the cores take as they go: on a machine shared with other programs one
 //     core is often slower than the other, and it then simply takes fewer.
-//   - Adam's step over a matrix of at least adamSplitMin parameters is split
-//     the same way, into chunks of rows.
+//   - Adam's step over a matrix of at least adamSplitMin parameters, and
+//     Momentum's over one of momentumSplitMin, are split the same way, into
+//     chunks of rows.
 //
 // The copy of bᵀ that MulBT makes is split from transposeSplitMin numbers on
 // (a 1024×1024 W: 25% faster on two cores; at 800×800 and below the split
-// was slower).
+// was slower), ReLU and its gradient from elementwiseSplitMin elements.
 var (
-	splitMinWork      = 1 << 22
-	splitMinIntensity = 96
-	splitMinWorkSmall = 1 << 19
-	splitMinBatch     = 96
-	adamSplitMin      = 1 << 19
-	transposeSplitMin = 1 << 20
+	splitMinWork        = 1 << 22
+	splitMinIntensity   = 96
+	splitMinWorkSmall   = 1 << 19
+	splitMinBatch       = 96
+	adamSplitMin        = 1 << 19
+	momentumSplitMin    = 1 << 19
+	transposeSplitMin   = 1 << 20
+	elementwiseSplitMin = 1 << 16
 )
 
-// chunksPerCore is how many blocks of rows a smaller product (and an Adam
-// step) is cut into for each core.
+// chunksPerCore is how many blocks of rows a smaller product (and an
+// optimiser's step) is cut into for each core.
 const chunksPerCore = 4
 
 // SplitAll makes every product, Adam step and copy of bᵀ that can be split
 // across goroutines be split, until restore is called. It is for tests.
 func SplitAll() (restore func()) {
-	w, i, s, b, a, t := splitMinWork, splitMinIntensity, splitMinWorkSmall, splitMinBatch, adamSplitMin, transposeSplitMin
-	splitMinWork, splitMinIntensity, splitMinWorkSmall, splitMinBatch, adamSplitMin, transposeSplitMin = 1, 0, 1, 0, 1, 1
+	w, i, s, b, a, o, t, e := splitMinWork, splitMinIntensity, splitMinWorkSmall, splitMinBatch, adamSplitMin, momentumSplitMin, transposeSplitMin, elementwiseSplitMin
+	splitMinWork, splitMinIntensity, splitMinWorkSmall, splitMinBatch, adamSplitMin, momentumSplitMin, transposeSplitMin, elementwiseSplitMin = 1, 0, 1, 0, 1, 1, 1, 1
 	return func() {
-		splitMinWork, splitMinIntensity, splitMinWorkSmall, splitMinBatch, adamSplitMin, transposeSplitMin = w, i, s, b, a, t
+		splitMinWork, splitMinIntensity, splitMinWorkSmall, splitMinBatch, adamSplitMin, momentumSplitMin, transposeSplitMin, elementwiseSplitMin = w, i, s, b, a, o, t, e
 	}
 }
 
@@ -285,7 +291,7 @@ func runAll(parts []part) {
 type part struct {
 	op               int
 	p                product  // opMul, opMulBT
-	adam             adamPart // opAdam
+	step             stepPart // opAdam, opMomentum
 	lo, hi, jlo, jhi int      // rows and columns of C; opAdam: elements
 }
 
@@ -293,7 +299,10 @@ const (
 	opMul       = iota // C = A·B (+ bias), A read through strides
 	opMulBT            // C = A·Bᵀ, in Go, by dot products of rows
 	opAdam             // one Adam step
+	opMomentum         // one step of SGD with momentum
 	opTranspose        // rows lo..hi−1 of p.b into columns of p.c (bᵀ)
+	opReLU             // p.c = max(p.a, 0), elements lo..hi−1
+	opReLUMask         // p.c = p.a where p.b > 0, else 0, elements lo..hi−1
 )
 
 func (t *part) run() {
@@ -306,11 +315,24 @@ func (t *part) run() {
 		if j < t.jhi {
 			t.p.mulRows(t.lo, t.hi, j, t.jhi)
 		}
+		if f := &t.p; f.out != nil { // while the block is in this core's cache
+			if t.jlo == 0 && t.jhi == f.m {
+				transposeRows(f.out, f.c, f.n, f.m, t.lo, t.hi)
+			} else {
+				transposeRect(f.out, f.c, f.n, f.m, t.lo, t.hi, t.jlo, t.jhi)
+			}
+		}
 	case opMulBT:
 		t.p.mulBTRows(t.lo, t.hi, t.jlo, t.jhi)
 	case opAdam:
-		t.adam.run(t.lo, t.hi)
+		t.step.adam(t.lo, t.hi)
+	case opMomentum:
+		t.step.momentum(t.lo, t.hi)
 	case opTranspose:
 		transposeRows(t.p.c, t.p.b, t.p.m, t.p.k, t.lo, t.hi)
+	case opReLU:
+		relu(t.p.c[t.lo:t.hi], t.p.a[t.lo:t.hi])
+	case opReLUMask:
+		reluMask(t.p.c[t.lo:t.hi], t.p.a[t.lo:t.hi], t.p.b[t.lo:t.hi])
 	}
 }

@@ -143,6 +143,8 @@ func TestProductsSameBitsEverywhere(t *testing.T) {
 					{"Mul+bias", func(c []float64) { Mul(c, a, b, bias, n, k, m) }, wantBias},
 					{"MulAT", func(c []float64) { MulAT(c, at, b, n, k, m) }, want},
 					{"MulBT", func(c []float64) { MulBT(c, a, bt, n, k, m) }, want},
+					{"MulBT bᵀ copied", func(c []float64) { defer swapBTAs(1)(); MulBT(c, a, bt, n, k, m) }, want},
+					{"MulBT as cᵀ = b·aᵀ", func(c []float64) { defer swapBTAs(2)(); MulBT(c, a, bt, n, k, m) }, want},
 					{"MulRows", func(c []float64) { MulRows(c, arows, b, nil, n, k, m) }, want},
 					{"MulRows+bias", func(c []float64) { MulRows(c, arows, b, bias, n, k, m) }, wantBias},
 					{"MulATRows", func(c []float64) { MulATRows(c, atrows, b, n, k, m) }, want},
@@ -156,6 +158,14 @@ func TestProductsSameBitsEverywhere(t *testing.T) {
 			})
 		}
 	}
+}
+
+// swapBTAs makes MulBT copy bᵀ (mode 1) or compute cᵀ = b·aᵀ (mode 2)
+// until restore is called.
+func swapBTAs(mode int) (restore func()) {
+	old := swapBTMode
+	swapBTMode = mode
+	return func() { swapBTMode = old }
 }
 
 // splitModes are the ways tests force work to be split across goroutines:
@@ -195,6 +205,8 @@ func productsSplitSameBits(t *testing.T) {
 						"Mul":       func(c []float64) { Mul(c, a, b, nil, n, k, m) },
 						"MulAT":     func(c []float64) { MulAT(c, at, b, n, k, m) },
 						"MulBT":     func(c []float64) { MulBT(c, a, bt, n, k, m) },
+						"MulBT bᵀ":  func(c []float64) { defer swapBTAs(1)(); MulBT(c, a, bt, n, k, m) },
+						"MulBT cᵀ":  func(c []float64) { defer swapBTAs(2)(); MulBT(c, a, bt, n, k, m) },
 						"MulRows":   func(c []float64) { MulRows(c, arows, b, nil, n, k, m) },
 						"MulATRows": func(c []float64) { MulATRows(c, atrows, b, n, k, m) },
 					} {
@@ -223,6 +235,9 @@ func splitProductAllocatesNothing(t *testing.T) {
 		Mul(c, a, b, nil, 128, 64, 64)
 		MulAT(c[:64*64], a, c, 64, 128, 64)
 		MulBT(c, a, b, 128, 64, 64)
+		MulBT(c[:15*64], a[:15*64], b, 15, 64, 64) // as cᵀ = b·aᵀ
+		ReLU(c, a)
+		ReLUMask(c, a, c)
 		Adam(w, g, m, v, 64, AdamStep{LR: 0.001, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, C1: 0.1, C2: 0.001})
 	}
 	step()
@@ -260,7 +275,18 @@ func TestTransposeSameEverywhere(t *testing.T) {
 // TestReLUSameBitsEverywhere checks ReLU and ReLUMask against max(x, 0) and
 // dout ⊙ [out > 0] on lengths around the vector widths, with −0, NaN,
 // infinities and subnormals.
-func TestReLUSameBitsEverywhere(t *testing.T) {
+func TestReLUSameBitsEverywhere(t *testing.T) { reluSameBits(t) }
+
+// TestReLUSplitSameBits is the same with ReLU and ReLUMask split across
+// goroutines, as long batches are.
+func TestReLUSplitSameBits(t *testing.T) {
+	everySplit(t, func(t *testing.T) {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(3))
+		reluSameBits(t)
+	})
+}
+
+func reluSameBits(t *testing.T) {
 	special := []float64{0, math.Copysign(0, -1), math.NaN(), math.Inf(1), math.Inf(-1), 1e-320, -1e-320, 2, -2}
 	for _, n := range []int{0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 45, 63, 960, 1280} {
 		rng := rand.New(rand.NewPCG(39, uint64(n)))

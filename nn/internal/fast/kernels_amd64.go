@@ -173,13 +173,35 @@ func gemm512(f *product, lo, hi, jlo, jhi int) {
 		}
 		defer panels.Put(panel)
 	}
+	// A tall A (W in dxᵀ = W·doutᵀ: 1,024 rows of 1,024) is done in blocks
+	// of rows, each with every block of columns, so that the rows of A are
+	// read from memory once, not once for each 32 columns of B; a block
+	// keeps aBlockMax numbers of A, a quarter of this CPU's own cache. With
+	// panels (a long product that copies B) every row block would copy B
+	// again, so those keep one block.
+	step := n
+	if panel == nil && jhi-jlo > 32 && n*f.k > aBlockMax {
+		step = max(aBlockMax/f.k/6, 1) * 6
+	}
+	for r := lo; r < hi; r += step {
+		gemm512Rows(f, r, min(r+step, hi), jlo, jhi, n, panel)
+	}
+}
+
+// aBlockMax is the most numbers of A that gemm512 runs through every block
+// of columns of B before it moves on to the next rows: 512 KiB.
+const aBlockMax = 1 << 16
+
+// gemm512Rows is gemm512 for rows lo..hi−1 of a part of n rows.
+func gemm512Rows(f *product, lo, hi, jlo, jhi, partRows int, panel *[]float64) {
+	n := hi - lo
 	for j := jlo; j < jhi; j += 32 {
 		w := min(32, jhi-j)
 		masks := 0
 		for q, left := 0, w; q < 4; q, left = q+1, left-8 {
 			masks |= (1<<min(max(left, 0), 8) - 1) << (8 * q)
 		}
-		if panel == nil && n < prefetchMaxRows && f.k >= 64 {
+		if panel == nil && partRows < prefetchMaxRows && f.k >= 64 {
 			masks |= 1 << 32 // prefetch B: few rows of C read each row of B
 		}
 		var bias *float64

@@ -14,7 +14,9 @@ type product struct {
 	c, a, b, bias      []float64
 	rows               [][]float64
 	rowsT              bool
-	grad               bool // C = aᵀ·b is a gradient dW = xᵀ·dout: its batch is k, not n
+	grad               bool      // C = aᵀ·b is a gradient dW = xᵀ·dout: its batch is k, not n
+	swapped            bool      // C = dxᵀ = W·doutᵀ (MulBT's cᵀ = b·aᵀ): its batch is m
+	out                []float64 // if not nil, each part also writes its block of C, transposed, here (m×n)
 	ldc, sai, sak, ldb int
 	n, k, m            int
 }
@@ -64,11 +66,10 @@ func splitRows(f product) {
 		rows, cols = f.k, f.n
 	}
 	s := spareRows.Swap(nil)
-	if s == nil || cap(*s) < rows*cols {
+	if s == nil {
 		s = &[]float64{}
-		*s = make([]float64, rows*cols)
 	}
-	a := (*s)[:rows*cols]
+	a := grow(s, rows*cols)
 	for i, r := range f.rows {
 		copy(a[i*cols:(i+1)*cols], r)
 	}
@@ -82,26 +83,59 @@ var spareRows atomic.Pointer[[]float64]
 
 // MulBT sets c = a·bᵀ, where a is n×k, b is m×k and c is n×m.
 func MulBT(c, a, b []float64, n, k, m int) {
-	if level == Portable || k == 0 || m == 0 {
+	if level == Portable || n == 0 || k == 0 || m == 0 {
 		split(opMulBT, product{c: c, a: a, b: b, ldc: m, sai: k, sak: 1, ldb: k, n: n, k: k, m: m})
 		return
 	}
-	// The vector kernels want the columns of bᵀ side by side in memory, so
-	// bᵀ is copied first: a small price, paid once for all the rows of a.
+	// The vector kernels want the columns of bᵀ side by side in memory. A
+	// small a (a batch of dout, against a wide W) is cheaper to copy than
+	// b: then cᵀ = b·aᵀ is computed instead, which costs a copy of aᵀ and
+	// one of cᵀ back into c, n·(k+m) numbers instead of m·k. Each element
+	// is the same sum of the same products in the same order either way
+	// (x·y and y·x are the same number), so the choice changes no bit.
 	s := spare.Swap(nil)
-	if s == nil || cap(*s) < k*m {
+	if s == nil {
 		s = &[]float64{}
-		*s = make([]float64, k*m)
 	}
-	bt := (*s)[:k*m]
-	transpose(bt, b, m, k)
-	split(opMul, product{c: c, a: a, b: bt, ldc: m, sai: k, sak: 1, ldb: m, n: n, k: k, m: m})
+	if swapBT(n, k, m) {
+		buf := grow(s, n*k+m*n)
+		at, ct := buf[:k*n], buf[k*n:]
+		transpose(at, a, n, k)
+		split(opMul, product{c: ct, a: b, b: at, swapped: true, out: c, ldc: n, sai: k, sak: 1, ldb: n, n: m, k: k, m: n})
+	} else {
+		bt := grow(s, k*m)
+		transpose(bt, b, m, k)
+		split(opMul, product{c: c, a: a, b: bt, ldc: m, sai: k, sak: 1, ldb: m, n: n, k: k, m: m})
+	}
 	spare.Store(s)
 }
 
-// spare is the buffer MulBT copies bᵀ into, kept between calls (a call that
-// finds it taken by another goroutine makes its own), so that training
-// allocates nothing once it has been made as large as the largest bᵀ.
+// swapBT says whether MulBT computes cᵀ = b·aᵀ (copying aᵀ and cᵀ) rather
+// than c = a·bᵀ (copying bᵀ): when that copies fewer numbers, unless a
+// test asks for one way (swapBTMode 1: never, 2: always).
+func swapBT(n, k, m int) bool {
+	switch swapBTMode {
+	case 1:
+		return false
+	case 2:
+		return true
+	}
+	return n*(k+m) < m*k
+}
+
+var swapBTMode int // 0: as swapBT decides (tests set 1 or 2)
+
+// grow returns (*s)[:n], making *s larger first if it must be.
+func grow(s *[]float64, n int) []float64 {
+	if cap(*s) < n {
+		*s = make([]float64, n)
+	}
+	return (*s)[:n]
+}
+
+// spare is the buffer MulBT copies bᵀ (or aᵀ and cᵀ) into, kept between
+// calls (a call that finds it taken by another goroutine makes its own), so
+// that training allocates nothing once it has been made large enough.
 var spare atomic.Pointer[[]float64]
 
 // split runs the product p, split into blocks across the cores when it is
@@ -122,7 +156,12 @@ func split(op int, p product) {
 	if ways := parallelism(); ways > 1 {
 		switch work, touched := n*k*m, n*k+k*m+n*m; {
 		case work >= splitMinWork && work >= splitMinIntensity*touched:
-			// Rows first: each block then reads only its rows of a.
+			if k*m > n*k { // b the larger (x·W, a batch times a wide W): split its columns
+				pc = min((m+colUnit-1)/colUnit, ways)
+				pr = min((n+rowUnit-1)/rowUnit, max(ways/pc, 1))
+				break
+			}
+			// Otherwise rows first: each block then reads only its rows of a.
 			pr = min((n+rowUnit-1)/rowUnit, ways)
 			pc = min((m+colUnit-1)/colUnit, max(ways/pr, 1))
 		case work >= splitMinWork, work >= splitMinWorkSmall && p.batch() >= splitMinBatch:
@@ -147,10 +186,14 @@ func split(op int, p product) {
 }
 
 // batch is the number of samples a product of training works on: the rows
-// of x in x·W and dout·Wᵀ, the rows of x and dout in dW = xᵀ·dout.
+// of x in x·W and dout·Wᵀ (the columns of dxᵀ = W·doutᵀ), the rows of x and
+// dout in dW = xᵀ·dout.
 func (f *product) batch() int {
-	if f.grad {
+	switch {
+	case f.grad:
 		return f.k
+	case f.swapped:
+		return f.m
 	}
 	return f.n
 }
@@ -309,8 +352,13 @@ func transpose(bt, b []float64, m, k int) {
 }
 
 // transposeRows writes rows j0..j1−1 of b (m×k) into columns j0..j1−1 of
-// bt; j0 is a multiple of 8.
+// bt.
 func transposeRows(bt, b []float64, m, k, j0, j1 int) {
+	if r := j0 % 8; r != 0 { // the rows up to a multiple of 8, in Go
+		head := min(j0+8-r, j1)
+		transposeRect(bt, b, m, k, j0, head, 0, k)
+		j0 = head
+	}
 	rows, cols := transposeBlocks(bt, b, m, k, j0, j1)
 	transposeRect(bt, b, m, k, j0, rows, cols, k)
 	transposeRect(bt, b, m, k, rows, j1, 0, k)
