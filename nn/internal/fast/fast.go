@@ -88,10 +88,13 @@ func Use(l Level) Level {
 //
 //   - A large product (at least splitMinWork multiply-adds, and at least
 //     splitMinIntensity of them for each number read or written: wide
-//     layers, large batches) is split into one block for each core: a block
-//     of columns of C when B is the larger of A and B (x·W, a batch times a
-//     wide W, so each core reads only its half of W from memory), else a
-//     block of rows of C, each reading all of B.
+//     layers, large batches) is split into chunksPerCore blocks of columns
+//     of C for each core when B is the larger of A and B (x·W, a batch
+//     times a wide W: each block reads only its columns of W from memory),
+//     into as many blocks of rows for MulBT's dxᵀ = W·doutᵀ (each reads its
+//     rows of W), else into one block of rows of C for each core (dW =
+//     xᵀ·dout, whose blocks copy B into panels: more blocks would copy it
+//     again). The cores take the chunks as they go.
 //   - Any other from splitMinWork multiply-adds on, and a smaller one from
 //     splitMinWorkSmall on when its batch (n for x·W and dout·Wᵀ, k for
 //     dW = xᵀ·dout) has at least splitMinBatch rows (article 002's products

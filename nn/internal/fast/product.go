@@ -156,12 +156,16 @@ func split(op int, p product) {
 	if ways := parallelism(); ways > 1 {
 		switch work, touched := n*k*m, n*k+k*m+n*m; {
 		case work >= splitMinWork && work >= splitMinIntensity*touched:
-			if k*m > n*k { // b the larger (x·W, a batch times a wide W): split its columns
-				pc = min((m+colUnit-1)/colUnit, ways)
-				pr = min((n+rowUnit-1)/rowUnit, max(ways/pc, 1))
+			if k*m > n*k { // b the larger (x·W, a batch times a wide W): chunks of its columns
+				pc = min((m+colUnit-1)/colUnit, chunksPerCore*ways, maxParts)
 				break
 			}
-			// Otherwise rows first: each block then reads only its rows of a.
+			if p.swapped { // dxᵀ = W·doutᵀ: chunks of W's rows
+				pr = chunks(n, rowUnit)
+				break
+			}
+			// Otherwise (dW = xᵀ·dout) one block of rows per core: each block
+			// copies b into panels (gemm512), which more blocks would copy again.
 			pr = min((n+rowUnit-1)/rowUnit, ways)
 			pc = min((m+colUnit-1)/colUnit, max(ways/pr, 1))
 		case work >= splitMinWork, work >= splitMinWorkSmall && p.batch() >= splitMinBatch:
