@@ -49,6 +49,17 @@ func apart(m Matrix) Matrix {
 	return out
 }
 
+// firstDiff returns the first index where got and want differ in any bit,
+// or −1 where none does.
+func firstDiff(got, want []float64) int {
+	for i := range want {
+		if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+			return i
+		}
+	}
+	return -1
+}
+
 // sameBits reports the first element where a and b differ in any bit (two
 // NaNs count as equal).
 func sameBits(a, b Matrix) (int, int, bool) {
@@ -196,10 +207,8 @@ func TestTrainingSameBitsEverywhere(t *testing.T) {
 				want = got
 				return
 			}
-			for i := range want {
-				if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
-					t.Fatalf("%s GOMAXPROCS %d %s: value %d = %v, want %v (Go twins, GOMAXPROCS 1)", level, procs, c.mode, i, got[i], want[i])
-				}
+			if i := firstDiff(got, want); i >= 0 {
+				t.Fatalf("%s GOMAXPROCS %d %s: value %d = %v, want %v (Go twins, GOMAXPROCS 1)", level, procs, c.mode, i, got[i], want[i])
 			}
 		})
 		restore()
@@ -244,10 +253,8 @@ func TestAdamSameBitsEverywhere(t *testing.T) {
 				want = got
 				return
 			}
-			for i := range want {
-				if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
-					t.Fatalf("%s Adam from step %d: value %d = %v, want %v (Adam.Step's loop)", level, from, i, got[i], want[i])
-				}
+			if i := firstDiff(got, want); i >= 0 {
+				t.Fatalf("%s Adam from step %d: value %d = %v, want %v (Adam.Step's loop)", level, from, i, got[i], want[i])
 			}
 		})
 	}
@@ -291,10 +298,8 @@ func TestMomentumSameBitsEverywhere(t *testing.T) {
 				want = got
 				return
 			}
-			for i := range want {
-				if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
-					t.Fatalf("GOMAXPROCS %d: value %d = %v, want %v (Momentum.Step's loop)", c.procs, i, got[i], want[i])
-				}
+			if i := firstDiff(got, want); i >= 0 {
+				t.Fatalf("GOMAXPROCS %d: value %d = %v, want %v (Momentum.Step's loop)", c.procs, i, got[i], want[i])
 			}
 		}()
 	}
@@ -375,10 +380,8 @@ func TestBatchNormSameBitsEverywhere(t *testing.T) {
 			want = got
 			return
 		}
-		for i := range want {
-			if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
-				t.Fatalf("%s: value %d = %v, want %v (Go twins)", level, i, got[i], want[i])
-			}
+		if i := firstDiff(got, want); i >= 0 {
+			t.Fatalf("%s: value %d = %v, want %v (Go twins)", level, i, got[i], want[i])
 		}
 	})
 }
