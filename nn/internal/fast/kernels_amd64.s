@@ -64,6 +64,15 @@
 	VMOVUPD c3, K4, 192(R13); \
 	ADDQ    R8, R13
 
+// TAILMASK8 sets K1 to the lowest CX bits (CX from 1 to 7): the lanes of
+// the last, partial vector of an element-wise loop (Adam, ReLU, its
+// gradient, batch normalisation).
+#define TAILMASK8 \
+	MOVQ  $1, AX; \
+	SHLQ  CX, AX; \
+	DECQ  AX; \
+	KMOVW AX, K1
+
 #define ZERO4(c0, c1, c2, c3) \
 	VPXORQ c0, c0, c0; \
 	VPXORQ c1, c1, c1; \
@@ -1662,10 +1671,7 @@ TEXT ·adamAVX512(SB), NOSPLIT, $0-56
 adamloop512:
 	CMPQ  CX, $8
 	JGE   adamfull512
-	MOVQ  $1, AX // the last 1 to 7 elements
-	SHLQ  CX, AX
-	DECQ  AX
-	KMOVW AX, K1
+	TAILMASK8 // the last 1 to 7 elements
 
 adamfull512:
 	VMOVUPD.Z (SI)(BX*1), K1, Z0 // g
@@ -1930,10 +1936,7 @@ TEXT ·reluAVX512(SB), NOSPLIT, $0-24
 reluloop512:
 	CMPQ  CX, $8
 	JGE   relufull512
-	MOVQ  $1, AX
-	SHLQ  CX, AX
-	DECQ  AX
-	KMOVW AX, K1
+	TAILMASK8
 
 relufull512:
 	VMOVUPD.Z (SI), K1, Z0
@@ -1965,10 +1968,7 @@ TEXT ·reluMaskAVX512(SB), NOSPLIT, $0-32
 gradloop512:
 	CMPQ  CX, $8
 	JGE   gradfull512
-	MOVQ  $1, AX
-	SHLQ  CX, AX
-	DECQ  AX
-	KMOVW AX, K1
+	TAILMASK8
 
 gradfull512:
 	VMOVUPD.Z (DX), K1, Z1
@@ -2073,10 +2073,7 @@ TEXT ·normalizeAVX512(SB), NOSPLIT, $0-64
 normloop:
 	CMPQ  CX, $8
 	JGE   normfull
-	MOVQ  $1, AX // the last 1 to 7 features
-	SHLQ  CX, AX
-	DECQ  AX
-	KMOVW AX, K1
+	TAILMASK8 // the last 1 to 7 features
 
 normfull:
 	VMOVUPD.Z (DX)(BX*1), K1, Z0  // x
