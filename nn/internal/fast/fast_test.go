@@ -102,7 +102,7 @@ func shapes(rng *rand.Rand) [][3]int {
 		{6, 5, 32}, {12, 3, 33}, {5, 2, 31}, {13, 8, 7}, {1, 1, 100}, {2, 17, 3}, {11, 1, 8},
 		{4, 0, 0}, {3, 7, 0}, {0, 0, 0}, {5, 0, 3}, {0, 4, 6},
 		{13, 130, 512}, {24, 128, 1024}, {12, 200, 520}, // rows of b 4 KiB apart
-		{260, 130, 512}, {257, 128, 520}, // and 256 rows of c or more: b copied to panels
+		{260, 130, 512}, {257, 128, 520}, {80, 128, 512}, {96, 130, 520}, // and 80 rows of c or more: b copied to panels
 		{255, 64, 40}, {255, 63, 40}, {256, 64, 40}, // b's rows asked for ahead below 256 rows and from 64 terms
 	}
 	// Every number of rows left after the last whole block of rows, for the
@@ -119,8 +119,17 @@ func shapes(rng *rand.Rand) [][3]int {
 
 // TestProductsSameBitsEverywhere checks Mul (with and without bias), MulAT
 // and MulBT with every kernel set this machine has (the Go twins first)
-// against the plain loops of nn.Dot, bit for bit.
+// against the plain loops of nn.Dot, bit for bit, on one goroutine (each
+// product whole, as the kernels see it when nothing is split) and on as
+// many as the test may use.
 func TestProductsSameBitsEverywhere(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	productsSameBits(t)
+	runtime.GOMAXPROCS(runtime.NumCPU())
+	productsSameBits(t)
+}
+
+func productsSameBits(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 22))
 	for _, s := range shapes(rng) {
 		n, k, m := s[0], s[1], s[2]
@@ -152,8 +161,35 @@ func TestProductsSameBitsEverywhere(t *testing.T) {
 					got := nans(n * m)
 					c.run(got)
 					if i := differ(got, c.wantOfRun); i >= 0 {
-						t.Errorf("%s %s %d×%d·%d×%d: element %d = %v, want %v", l, c.op, n, k, k, m, i, got[i], c.wantOfRun[i])
+						t.Errorf("%s GOMAXPROCS %d %s %d×%d·%d×%d: element %d = %v, want %v", l, runtime.GOMAXPROCS(0), c.op, n, k, k, m, i, got[i], c.wantOfRun[i])
 					}
+				}
+			})
+		}
+	}
+}
+
+// TestGatheredRowsSameBits checks MulATRows when it copies the rows into
+// one array first (for AVX-512 only the large products do), with every
+// kernel set, against nn.Dot's loops.
+func TestGatheredRowsSameBits(t *testing.T) {
+	defer func(w int) { gatherMinWork = w }(gatherMinWork)
+	gatherMinWork = 1
+	rng := rand.New(rand.NewPCG(23, 24))
+	for _, s := range shapes(rng) {
+		n, k, m := s[0], s[1], s[2]
+		a, b := random(rng, n*k), random(rng, k*m)
+		atrows := rowsOf(rng, transposed(a, n, k), k, n)
+		want := reference(a, b, n, k, m)
+		for _, l := range Available() {
+			withLevel(l, func() {
+				if s := spareRows.Load(); s != nil { // no numbers left from the last copy
+					copy(*s, nans(len(*s)))
+				}
+				got := nans(n * m)
+				MulATRows(got, atrows, b, n, k, m)
+				if i := differ(got, want); i >= 0 {
+					t.Errorf("%s MulATRows %d×%d·%d×%d: element %d = %v, want %v", l, n, k, k, m, i, got[i], want[i])
 				}
 			})
 		}

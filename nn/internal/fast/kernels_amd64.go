@@ -23,6 +23,13 @@ var panels = sync.Pool{New: func() any { return new([]float64) }}
 //go:noescape
 func gemmAVX512(c *float64, ldc int, a *float64, sai, sak int, b *float64, ldb int, bias *float64, n, k, masks int)
 
+// packAVX512 copies the block of 32 columns of B at b (k rows, row stride
+// ldb; masks selects the columns that exist) into a panel: row p at
+// panel[32p:].
+//
+//go:noescape
+func packAVX512(panel, b *float64, ldb, k, masks int)
+
 // gemm16AVX512 is gemmAVX512 for a block of at most 16 columns (masks has
 // bits 0–15), 8 rows at a time.
 //
@@ -158,15 +165,22 @@ func gemm(f *product, lo, hi, jlo, jhi int) int {
 // cost (measured: docs/performance.md, round 2, third part).
 var prefetchMaxRows = 256
 
+// panelMinRows is the fewest rows of C for which gemm512 copies blocks of a
+// B whose rows are a multiple of 4 KiB apart into panels: from 80 rows on
+// (x·W at batch 128 for a 1,024-wide W: 36–40 → 42–45 GFLOP/s on one
+// core) the panel pays for its copy; at 64 rows and fewer reading B where
+// it is was faster (docs/performance.md, round 2, sixth part).
+var panelMinRows = 80
+
 // gemm512 is gemm with the AVX-512 kernels.
 func gemm512(f *product, lo, hi, jlo, jhi int) {
 	n := hi - lo
 	// Rows of B a multiple of 4 KiB apart fall into the same few cache
 	// sets and evict each other; a long product copies each block of 32
-	// columns of such a B into a contiguous panel first, when enough rows
-	// of C (256) use the panel to pay for the copy.
+	// columns of such a B into a contiguous panel first (packAVX512), when
+	// enough rows of C (panelMinRows) use the panel to pay for the copy.
 	var panel *[]float64
-	if f.ldb%512 == 0 && n >= 256 && f.k >= 128 {
+	if f.ldb%512 == 0 && n >= panelMinRows && f.k >= 128 {
 		panel = panels.Get().(*[]float64)
 		if cap(*panel) < 32*f.k {
 			*panel = make([]float64, 32*f.k)
@@ -211,9 +225,8 @@ func gemm512Rows(f *product, lo, hi, jlo, jhi, partRows int, panel *[]float64) {
 		b, ldb := &f.b[j], f.ldb
 		if panel != nil {
 			pb := (*panel)[:32*f.k]
-			for p := range f.k {
-				copy(pb[32*p:32*p+w], f.b[p*f.ldb+j:])
-			}
+			_ = f.b[(f.k-1)*f.ldb+j+w-1]
+			packAVX512(&pb[0], b, f.ldb, f.k, masks&(1<<32-1))
 			b, ldb = &pb[0], 32
 		}
 		c := &f.c[lo*f.ldc+j]

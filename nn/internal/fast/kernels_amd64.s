@@ -2094,3 +2094,51 @@ normfull:
 normret:
 	VZEROUPPER
 	RET
+
+// func packAVX512(panel, b *float64, ldb, k, masks int)
+//
+// Copies a block of 32 columns of k rows of B (row stride ldb, at b) into
+// a panel, row p at panel + 32p: masks, as gemmAVX512 takes them,
+// select the columns that exist (the others read as 0). It asks for the
+// row 16 rows ahead into the core's larger cache (PREFETCHT1): the rows of a
+// wide B lie on different pages, where the CPU's own prefetcher stops.
+TEXT ·packAVX512(SB), NOSPLIT, $0-40
+	MOVQ panel+0(FP), DI
+	MOVQ b+8(FP), SI
+	MOVQ ldb+16(FP), R11
+	SHLQ $3, R11
+	MOVQ k+24(FP), CX
+	MOVQ masks+32(FP), AX
+	KMOVW AX, K1
+	SHRQ  $8, AX
+	KMOVW AX, K2
+	SHRQ  $8, AX
+	KMOVW AX, K3
+	SHRQ  $8, AX
+	KMOVW AX, K4
+	MOVQ  R11, R15
+	SHLQ  $4, R15
+	TESTQ CX, CX
+	JZ    packdone
+
+packloop:
+	PREFETCHT1 (SI)(R15*1)
+	PREFETCHT1 64(SI)(R15*1)
+	PREFETCHT1 128(SI)(R15*1)
+	PREFETCHT1 192(SI)(R15*1)
+	VMOVUPD.Z (SI), K1, Z0
+	VMOVUPD.Z 64(SI), K2, Z1
+	VMOVUPD.Z 128(SI), K3, Z2
+	VMOVUPD.Z 192(SI), K4, Z3
+	VMOVUPD Z0, (DI)
+	VMOVUPD Z1, 64(DI)
+	VMOVUPD Z2, 128(DI)
+	VMOVUPD Z3, 192(DI)
+	ADDQ R11, SI
+	ADDQ $256, DI
+	DECQ CX
+	JNZ  packloop
+
+packdone:
+	VZEROUPPER
+	RET
