@@ -169,7 +169,7 @@ var prefetchMaxRows = 256
 // B whose rows are a multiple of 4 KiB apart into panels: from 80 rows on
 // (x·W at batch 128 for a 1,024-wide W: 36–40 → 42–45 GFLOP/s on one
 // core) the panel pays for its copy; at 64 rows and fewer reading B where
-// it is was faster (docs/performance.md, round 2, sixth part).
+// it is was faster (docs/performance.md, round 2, the sixth look).
 var panelMinRows = 80
 
 // gemm512 is gemm with the AVX-512 kernels.
