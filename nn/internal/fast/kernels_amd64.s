@@ -64,6 +64,18 @@
 	VMOVUPD c3, K4, 192(R13); \
 	ADDQ    R8, R13
 
+// COLMASKS sets K1–K4 from the low 32 bits of AX, as the kernels take their
+// masks argument: byte q of AX to Kq+1, the lanes of columns 8q … 8q+7 of a
+// 32-wide block that exist.
+#define COLMASKS \
+	KMOVW AX, K1; \
+	SHRQ  $8, AX; \
+	KMOVW AX, K2; \
+	SHRQ  $8, AX; \
+	KMOVW AX, K3; \
+	SHRQ  $8, AX; \
+	KMOVW AX, K4
+
 // TAILMASK8 sets K1 to the lowest CX bits (CX from 1 to 7): the lanes of
 // the last, partial vector of an element-wise loop (Adam, ReLU, its
 // gradient, batch normalisation).
@@ -131,13 +143,7 @@ TEXT ·gemmAVX512(SB), NOSPLIT, $0-88
 	BTQ   $32, masks+80(FP)
 	CMOVQCC AX, R15
 	MOVQ masks+80(FP), AX
-	KMOVW AX, K1
-	SHRQ  $8, AX
-	KMOVW AX, K2
-	SHRQ  $8, AX
-	KMOVW AX, K3
-	SHRQ  $8, AX
-	KMOVW AX, K4
+	COLMASKS
 
 gblocks:
 	CMPQ CX, $6
@@ -885,13 +891,7 @@ TEXT ·gemmRowsAVX512(SB), NOSPLIT, $0-72
 	BTQ   $32, masks+64(FP)
 	CMOVQCC AX, BX
 	MOVQ masks+64(FP), AX
-	KMOVW AX, K1
-	SHRQ  $8, AX
-	KMOVW AX, K2
-	SHRQ  $8, AX
-	KMOVW AX, K3
-	SHRQ  $8, AX
-	KMOVW AX, K4
+	COLMASKS
 
 wblocks:
 	CMPQ CX, $6
@@ -1228,13 +1228,7 @@ TEXT ·gemmRowsTAVX512(SB), NOSPLIT, $0-72
 	SHLQ $3, R11
 	MOVQ n+48(FP), CX
 	MOVQ masks+64(FP), AX
-	KMOVW AX, K1
-	SHRQ  $8, AX
-	KMOVW AX, K2
-	SHRQ  $8, AX
-	KMOVW AX, K3
-	SHRQ  $8, AX
-	KMOVW AX, K4
+	COLMASKS
 
 qblocks:
 	CMPQ CX, $6
@@ -2109,13 +2103,7 @@ TEXT ·packAVX512(SB), NOSPLIT, $0-40
 	SHLQ $3, R11
 	MOVQ k+24(FP), CX
 	MOVQ masks+32(FP), AX
-	KMOVW AX, K1
-	SHRQ  $8, AX
-	KMOVW AX, K2
-	SHRQ  $8, AX
-	KMOVW AX, K3
-	SHRQ  $8, AX
-	KMOVW AX, K4
+	COLMASKS
 	MOVQ  R11, R15
 	SHLQ  $4, R15
 	TESTQ CX, CX
