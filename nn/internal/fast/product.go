@@ -61,7 +61,8 @@ func MulATRows(c []float64, a [][]float64, b []float64, n, k, m int) {
 // than the copy (784-1024-1024-10 at batch 128: 3.4–3.6 → 2.5–3.0 ms for
 // the first layer's backward pass, copy included).
 func splitRows(f product) {
-	if f.k == 0 || level == Portable || level == AVX512 && !(f.rowsT && f.n*f.k*f.m >= gatherMinWork) {
+	gather := level == AVX2 || level == AVX512 && f.rowsT && f.n*f.k*f.m >= gatherMinWork
+	if f.k == 0 || !gather {
 		split(opMul, f)
 		return
 	}
@@ -86,7 +87,7 @@ func splitRows(f product) {
 // rows, for which the AVX-512 path copies the rows into one array first.
 var gatherMinWork = 1 << 24
 
-// spareRows is the buffer gathered copies rows into for the AVX2 kernel.
+// spareRows is the buffer splitRows copies rows into.
 var spareRows atomic.Pointer[[]float64]
 
 // MulBT sets c = a·bᵀ, where a is n×k, b is m×k and c is n×m.
