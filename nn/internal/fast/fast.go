@@ -104,7 +104,11 @@ func Use(l Level) Level {
 //     core is often slower than the other, and it then simply takes fewer.
 //   - Adam's step over a matrix of at least adamSplitMin parameters, and
 //     Momentum's over one of momentumSplitMin, are split the same way, into
-//     chunks of rows.
+//     chunks of rows. Adam's step reads and writes 56 bytes per parameter
+//     from the shared cache or memory, which two cores fetch faster than
+//     one: from 32,768 parameters (article 002's first layer, 50,176) it
+//     paid at every batch size measured (docs/performance.md, the seventh
+//     look).
 //
 // The copy of bᵀ that MulBT makes is split from transposeSplitMin numbers on
 // (a 1024×1024 W: 25% faster on two cores; at 800×800 and below the split
@@ -114,7 +118,7 @@ var (
 	splitMinIntensity   = 96
 	splitMinWorkSmall   = 1 << 19
 	splitMinBatch       = 96
-	adamSplitMin        = 1 << 19
+	adamSplitMin        = 1 << 15
 	momentumSplitMin    = 1 << 19
 	transposeSplitMin   = 1 << 20
 	elementwiseSplitMin = 1 << 16
