@@ -375,6 +375,9 @@ func TestBatchNormSameBitsEverywhere(t *testing.T) {
 			got = append(got, elements(l.Forward(x))...)
 			got = append(got, elements(l.Backward(dout))...)
 			got = append(got, elements(l.DGamma)...)
+			got = append(got, elements(l.DBeta)...)
+			got = append(got, elements(l.RunningMean)...)
+			got = append(got, elements(l.RunningVar)...)
 		}
 		if want == nil {
 			want = got

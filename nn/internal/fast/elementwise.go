@@ -77,6 +77,50 @@ func Normalize(xhat, y, x, mean, std, gamma, beta []float64) bool {
 	return normalizeVec(xhat, y, x, mean, std, gamma, beta)
 }
 
+// NormalizeGrad is one row of batch normalisation's backward pass, for
+// each feature j of the row dy:
+//
+//	dx[j] = scale[j]·((dy[j] − meanDy[j]) − (xhat[j]·dgamma[j])/count)
+//
+// these operations in this order. It reports whether it did it: where the
+// CPU has no vector form of it (AVX-512), it does nothing and returns false,
+// and the caller's own loop is the Go twin. All six have dy's length.
+func NormalizeGrad(dx, dy, xhat, scale, meanDy, dgamma []float64, count float64) bool {
+	return normalizeGradVec(dx, dy, xhat, scale, meanDy, dgamma, count)
+}
+
+// The column reductions of columnsAVX512 (op).
+const (
+	columnSums       = iota // sums[j] = Σ_i a(i,j)
+	columnDeviations        // sums[j] = Σ_i (a(i,j) − b[j])·(a(i,j) − b[j])
+	columnDots              // sums[j] = Σ_i a(i,j)·b(i,j)
+)
+
+// ColumnSums, ColumnDeviations and ColumnDots set sums, cols long, to the
+// column reductions of a, rows×cols with its rows side by side:
+//
+//	ColumnSums:        sums[j] = Σ_i a(i,j)
+//	ColumnDeviations:  sums[j] = Σ_i (a(i,j) − b[j])·(a(i,j) − b[j])   (b the means, cols long)
+//	ColumnDots:        sums[j] = Σ_i a(i,j)·b(i,j)                      (b rows×cols, as a)
+//
+// each sum built from 0 by adding the terms row after row, as the Go twins
+// in nn's loops build them. They report whether they did:
+// where the CPU has no vector form (AVX-512) they do nothing and return
+// false.
+func ColumnSums(sums, a []float64, rows, cols int) bool {
+	return columnsVec(columnSums, sums, a, nil, rows, cols)
+}
+
+// ColumnDeviations: see ColumnSums.
+func ColumnDeviations(sums, a, mean []float64, rows, cols int) bool {
+	return columnsVec(columnDeviations, sums, a, mean, rows, cols)
+}
+
+// ColumnDots: see ColumnSums.
+func ColumnDots(sums, a, b []float64, rows, cols int) bool {
+	return columnsVec(columnDots, sums, a, b, rows, cols)
+}
+
 // AdamStep is what one Adam step needs besides the parameters: the learning
 // rate, β1, β2, ε, and the bias corrections C1 = 1 − β1ᵗ and C2 = 1 − β2ᵗ.
 type AdamStep struct{ LR, Beta1, Beta2, Eps, C1, C2 float64 }

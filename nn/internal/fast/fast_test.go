@@ -507,3 +507,96 @@ func TestNormalizeSameBitsEverywhere(t *testing.T) {
 		}
 	}
 }
+
+// TestColumnsSameBitsEverywhere checks ColumnSums, ColumnDeviations and
+// ColumnDots against nn's loops (BatchNorm, SumRowsOf), bit for bit, on
+// every width around the kernel's 8- and 32-column blocks, with special
+// numbers among the inputs (−0, NaN, ±Inf, subnormals).
+func TestColumnsSameBitsEverywhere(t *testing.T) {
+	special := []float64{0, math.Copysign(0, -1), math.NaN(), math.Inf(1), math.Inf(-1), 1e-320, -1e-320, 1e300}
+	for _, rows := range []int{0, 1, 2, 15, 128} {
+		for _, cols := range []int{0, 1, 7, 8, 9, 31, 32, 33, 64, 65, 100} {
+			rng := rand.New(rand.NewPCG(43, uint64(rows*1000+cols)))
+			in := [][]float64{random(rng, rows*cols), random(rng, rows*cols), random(rng, cols)} // a, b, mean
+			for q := range in {
+				for j := range in[q] {
+					if rng.IntN(8) == 0 {
+						in[q][j] = special[rng.IntN(len(special))]
+					}
+				}
+			}
+			a, b, mean := in[0], in[1], in[2]
+			want := [3][]float64{make([]float64, cols), make([]float64, cols), make([]float64, cols)}
+			for i := range rows {
+				row, brow := a[i*cols:(i+1)*cols], b[i*cols:(i+1)*cols]
+				for j, v := range row {
+					want[0][j] += v
+					want[1][j] += (v - mean[j]) * (v - mean[j])
+					want[2][j] += v * brow[j]
+				}
+			}
+			for _, l := range Available() {
+				withLevel(l, func() {
+					for q, run := range []func(sums []float64) bool{
+						func(sums []float64) bool { return ColumnSums(sums, a, rows, cols) },
+						func(sums []float64) bool { return ColumnDeviations(sums, a, mean, rows, cols) },
+						func(sums []float64) bool { return ColumnDots(sums, a, b, rows, cols) },
+					} {
+						got := append(nans(cols), math.NaN()) // one more, which must stay as it is
+						if !run(got[:cols]) {
+							if l == AVX512 {
+								t.Fatalf("%s: column reduction %d did not run", l, q)
+							}
+							continue // the caller's loop is the twin
+						}
+						if i := differ(got[:cols], want[q]); i >= 0 {
+							t.Errorf("%s column reduction %d, %d×%d: sums[%d] = %v, want %v", l, q, rows, cols, i, got[i], want[q][i])
+						}
+						if !math.IsNaN(got[cols]) {
+							t.Errorf("%s column reduction %d, %d×%d: wrote past the end", l, q, rows, cols)
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestNormalizeGradSameBitsEverywhere checks NormalizeGrad against the loop
+// of BatchNorm.Backward, bit for bit.
+func TestNormalizeGradSameBitsEverywhere(t *testing.T) {
+	special := []float64{0, math.Copysign(0, -1), math.NaN(), math.Inf(1), math.Inf(-1), 1e-320, -1e-320, 1e300}
+	for _, n := range []int{0, 1, 3, 7, 8, 9, 15, 16, 17, 63, 64, 65, 100} {
+		for _, count := range []float64{1, 15, 128, 3} {
+			rng := rand.New(rand.NewPCG(47, uint64(n)))
+			in := make([][]float64, 5) // dy, xhat, scale, meanDy, dgamma
+			for q := range in {
+				in[q] = random(rng, n)
+				for j := range in[q] {
+					if rng.IntN(4) == 0 {
+						in[q][j] = special[rng.IntN(len(special))]
+					}
+				}
+			}
+			dy, xhat, scale, meanDy, dgamma := in[0], in[1], in[2], in[3], in[4]
+			want := make([]float64, n)
+			for j, v := range dy {
+				want[j] = scale[j] * (v - meanDy[j] - xhat[j]*dgamma[j]/count)
+			}
+			for _, l := range Available() {
+				withLevel(l, func() {
+					got := nans(n)
+					if !NormalizeGrad(got, dy, xhat, scale, meanDy, dgamma, count) {
+						if l == AVX512 {
+							t.Fatalf("%s: NormalizeGrad did not run", l)
+						}
+						return
+					}
+					if i := differ(got, want); i >= 0 {
+						t.Errorf("%s NormalizeGrad, length %d, count %v: dx[%d] = %v, want %v", l, n, count, i, got[i], want[i])
+					}
+				})
+			}
+		}
+	}
+}
