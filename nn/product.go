@@ -190,8 +190,11 @@ func fusedMomentum(w, g, v []float64, cols int, mu, lr float64) bool {
 // instructions where the CPU has them, to the same bits, and reports whether
 // it did; if not, BatchNorm.Forward runs its loop.
 func fusedNormalize(xhat, y, x Matrix, mean, std, gamma, beta []float64) bool {
+	if fx, fy, f := xhat.flat(), y.flat(), x.flat(); fx != nil && fy != nil && f != nil {
+		return fast.Normalize(fx, fy, f, x.Cols(), mean, std, gamma, beta) // the whole batch, on the cores
+	}
 	for i, row := range x {
-		if !fast.Normalize(xhat[i], y[i], row, mean, std, gamma, beta) {
+		if !fast.Normalize(xhat[i], y[i], row, len(row), mean, std, gamma, beta) {
 			return false // no vector form here: nothing done (it says so at once, at row 0)
 		}
 	}
@@ -204,8 +207,11 @@ func fusedNormalize(xhat, y, x Matrix, mean, std, gamma, beta []float64) bool {
 // the same bits, and reports whether it did; if not, BatchNorm.Backward
 // runs its loop.
 func fusedNormalizeGrad(dx, dout, xhat Matrix, scale, meanDy, dgamma []float64, n float64) bool {
+	if fdx, fdy, fx := dx.flat(), dout.flat(), xhat.flat(); fdx != nil && fdy != nil && fx != nil {
+		return fast.NormalizeGrad(fdx, fdy, fx, dout.Cols(), scale, meanDy, dgamma, n) // the whole batch, on the cores
+	}
 	for i, row := range dout {
-		if !fast.NormalizeGrad(dx[i], row, xhat[i], scale, meanDy, dgamma, n) {
+		if !fast.NormalizeGrad(dx[i], row, xhat[i], len(row), scale, meanDy, dgamma, n) {
 			return false // no vector form here: nothing done (it says so at once, at row 0)
 		}
 	}

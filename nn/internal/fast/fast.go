@@ -299,17 +299,21 @@ type part struct {
 	op               int
 	p                product  // opMul, opMulBT
 	step             stepPart // opAdam, opMomentum
+	bn               bnPart   // opNormalize, opNormalizeGrad
 	lo, hi, jlo, jhi int      // rows and columns of C; opAdam: elements
 }
 
 const (
-	opMul       = iota // C = A·B (+ bias), A read through strides
-	opMulBT            // C = A·Bᵀ, in Go, by dot products of rows
-	opAdam             // one Adam step
-	opMomentum         // one step of SGD with momentum
-	opTranspose        // rows lo..hi−1 of p.b into columns of p.c (bᵀ)
-	opReLU             // p.c = max(p.a, 0), elements lo..hi−1
-	opReLUMask         // p.c = p.a where p.b > 0, else 0, elements lo..hi−1
+	opMul           = iota // C = A·B (+ bias), A read through strides
+	opMulBT                // C = A·Bᵀ, in Go, by dot products of rows
+	opAdam                 // one Adam step
+	opMomentum             // one step of SGD with momentum
+	opTranspose            // rows lo..hi−1 of p.b into columns of p.c (bᵀ)
+	opReLU                 // p.c = max(p.a, 0), elements lo..hi−1
+	opReLUMask             // p.c = p.a where p.b > 0, else 0, elements lo..hi−1
+	opColumns              // p.c = the column reduction p.k of p.a (and p.b), columns jlo..jhi−1
+	opNormalize            // batch normalisation of rows lo..hi−1 (bn)
+	opNormalizeGrad        // its backward pass, rows lo..hi−1 (bn)
 )
 
 func (t *part) run() {
@@ -341,5 +345,9 @@ func (t *part) run() {
 		relu(t.p.c[t.lo:t.hi], t.p.a[t.lo:t.hi])
 	case opReLUMask:
 		reluMask(t.p.c[t.lo:t.hi], t.p.a[t.lo:t.hi], t.p.b[t.lo:t.hi])
+	case opColumns:
+		columnsVec(t.p.k, t.p.c, t.p.a, t.p.b, t.p.n, t.p.m, t.jlo, t.jhi)
+	case opNormalize, opNormalizeGrad:
+		t.normalizeRows()
 	}
 }

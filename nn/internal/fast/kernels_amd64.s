@@ -2131,30 +2131,30 @@ packdone:
 	VZEROUPPER
 	RET
 
-// func columnsAVX512(sums, a, b *float64, rows, cols, op int)
+// func columnsAVX512(sums, a, b *float64, rows, cols, lda, op int)
 //
-// The column reductions of a rows×cols matrix a (rows side by side), 32
+// The column reductions of a rows×cols matrix a (row stride lda), 32
 // columns at a time in Z0–Z3 (masks K1–K4 for the last, partial block), each
 // sum built from +0 by adding row after row, as the Go twins in
 // elementwise.go do:
 //
 //	op 0: sums[j] = Σ_i a(i,j)
 //	op 1: sums[j] = Σ_i (a(i,j) − b[j])·(a(i,j) − b[j])   (b a row: the means)
-//	op 2: sums[j] = Σ_i a(i,j)·b(i,j)                      (b a matrix like a)
+//	op 2: sums[j] = Σ_i a(i,j)·b(i,j)                      (b a matrix like a, stride lda)
 //
 // Registers: DI sums, SI a, DX b (at the block's first column), R8 the row
 // stride in bytes, R9 rows, CX columns left, R10 op; in the loop over rows
 // R11 and R12 point at the block's columns of row i of a and b, R13 counts
 // the rows down.
-TEXT ·columnsAVX512(SB), NOSPLIT, $0-48
+TEXT ·columnsAVX512(SB), NOSPLIT, $0-56
 	MOVQ sums+0(FP), DI
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DX
 	MOVQ rows+24(FP), R9
 	MOVQ cols+32(FP), CX
-	MOVQ op+40(FP), R10
-	MOVQ CX, R8
+	MOVQ lda+40(FP), R8
 	SHLQ $3, R8
+	MOVQ op+48(FP), R10
 
 colblock:
 	TESTQ CX, CX
