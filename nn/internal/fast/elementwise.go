@@ -16,13 +16,20 @@ func ReLUMask(dst, dout, out []float64) {
 }
 
 // elementwise runs t, an element-wise operation on elements 0..t.hi−1,
-// dealt out to the cores in equal ranges from elementwiseSplitMin elements
-// on (each element is computed on its own, so any split gives the same
-// bits).
+// dealt out to the cores (spread) in ranges of whole vectors.
 func elementwise(t part) {
+	spread(t, t.hi, 8, t.hi)
+}
+
+// spread runs t over the range 0..n−1 of its lo and hi (elements, or rows
+// of a matrix), dealt out to the cores in equal ranges of whole units when
+// the job has at least elementwiseSplitMin elements: each element is
+// computed on its own, so any split gives the same bits.
+func spread(t part, n, unit, elements int) {
+	t.lo, t.hi = 0, n
 	ways := 1
-	if t.hi >= elementwiseSplitMin {
-		ways = parallelism()
+	if elements >= elementwiseSplitMin {
+		ways = min(parallelism(), max((n+unit-1)/unit, 1))
 	}
 	if ways <= 1 {
 		t.run()
@@ -31,7 +38,7 @@ func elementwise(t part) {
 	var parts [maxParts]part
 	for q := range ways {
 		parts[q] = t
-		parts[q].lo, parts[q].hi = splitRange(t.hi, 8, ways, q)
+		parts[q].lo, parts[q].hi = splitRange(n, unit, ways, q)
 	}
 	runAll(parts[:ways])
 }
@@ -127,29 +134,14 @@ func (t *part) normalizeRows() {
 	}
 }
 
-// byRows runs t over the rows of a matrix of n elements, cols wide: dealt
-// out to the cores in whole rows from elementwiseSplitMin elements on
-// (every row is computed on its own, so any split gives the same bits).
+// byRows runs t over the rows of a matrix of n elements, cols wide, dealt
+// out to the cores in whole rows (spread).
 func byRows(t part, n, cols int) {
 	rows := 0
 	if cols > 0 {
 		rows = n / cols
 	}
-	t.hi = rows
-	ways := 1
-	if n >= elementwiseSplitMin {
-		ways = min(parallelism(), rows)
-	}
-	if ways <= 1 {
-		t.run()
-		return
-	}
-	var parts [maxParts]part
-	for q := range ways {
-		parts[q] = t
-		parts[q].lo, parts[q].hi = splitRange(rows, 1, ways, q)
-	}
-	runAll(parts[:ways])
+	spread(t, rows, 1, n)
 }
 
 // The column reductions of columnsAVX512 (op).

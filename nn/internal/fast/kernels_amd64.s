@@ -85,6 +85,16 @@
 	DECQ  AX; \
 	KMOVW AX, K1
 
+// VECSTART begins an element-wise loop over CX elements (Adam, batch
+// normalisation): BX, the byte offset, at 0, all eight lanes in K1, and a
+// jump to done when there are none.
+#define VECSTART(done) \
+	XORQ  BX, BX; \
+	MOVQ  $0xff, AX; \
+	KMOVW AX, K1; \
+	TESTQ CX, CX; \
+	JLE   done
+
 #define ZERO4(c0, c1, c2, c3) \
 	VPXORQ c0, c0, c0; \
 	VPXORQ c1, c1, c1; \
@@ -1656,11 +1666,7 @@ TEXT ·adamAVX512(SB), NOSPLIT, $0-56
 	VBROADCASTSD adamRange<>+0(SB), Z25
 	VBROADCASTSD adamRange<>+8(SB), Z26
 	VPXORQ       Z27, Z27, Z27
-	XORQ         BX, BX
-	MOVQ         $0xff, AX
-	KMOVW        AX, K1
-	TESTQ        CX, CX
-	JLE          adamret512
+	VECSTART(adamret512)
 
 adamloop512:
 	CMPQ  CX, $8
@@ -2058,11 +2064,7 @@ TEXT ·normalizeAVX512(SB), NOSPLIT, $0-64
 	MOVQ  gamma+40(FP), R10
 	MOVQ  beta+48(FP), R11
 	MOVQ  n+56(FP), CX
-	XORQ  BX, BX
-	MOVQ  $0xff, AX
-	KMOVW AX, K1
-	TESTQ CX, CX
-	JLE   normret
+	VECSTART(normret)
 
 normloop:
 	CMPQ  CX, $8
@@ -2272,11 +2274,7 @@ TEXT ·normalizeGradAVX512(SB), NOSPLIT, $0-64
 	MOVQ         dgamma+40(FP), R10
 	MOVQ         n+48(FP), CX
 	VBROADCASTSD count+56(FP), Z7
-	XORQ         BX, BX
-	MOVQ         $0xff, AX
-	KMOVW        AX, K1
-	TESTQ        CX, CX
-	JLE          ngret
+	VECSTART(ngret)
 
 ngloop:
 	CMPQ CX, $8
