@@ -108,13 +108,7 @@ func (l *BatchNorm) Forward(x Matrix) Matrix {
 	for j := range mean {
 		mean[j] /= n // μ_B = (1/n) Σ_i x_i
 	}
-	clear(std)
-	for _, row := range x {
-		mean, std := mean[:len(row)], std[:len(row)] // one length: Go checks bounds once per row, not per j
-		for j, v := range row {
-			std[j] += (v - mean[j]) * (v - mean[j])
-		}
-	}
+	l.std.SumSquaredDeviationsOf(x, l.mean) // Σ_i (x_i − μ_B)², in std until it is one
 	for j := range std {
 		variance := std[j] / n // σ²_B = (1/n) Σ_i (x_i − μ_B)²
 		if x.Rows() > 1 {
@@ -160,15 +154,9 @@ func (l *BatchNorm) Backward(dout Matrix) Matrix {
 			"call SetTraining(true) before the forward pass that Backward follows")
 	}
 	sameShape("BatchNorm.Backward", dout, l.xhat)
-	l.DBeta.SumRowsOf(dout) // dβ = Σ_i dy_i
+	l.DBeta.SumRowsOf(dout)              // dβ = Σ_i dy_i
+	l.DGamma.SumProductsOf(dout, l.xhat) // dγ = Σ_i dy_i·x̂_i
 	dgamma := l.DGamma[0]
-	clear(dgamma)
-	for i, row := range dout {
-		xhat, dgamma := l.xhat[i][:len(row)], dgamma[:len(row)]
-		for j, dy := range row {
-			dgamma[j] += dy * xhat[j] // dγ = Σ_i dy_i·x̂_i
-		}
-	}
 	// γ/σ and mean(dy) = dβ/n are the same for every row of a column: each
 	// is computed once, not once per sample (the same numbers, fewer
 	// divisions, which are slow).
@@ -180,6 +168,9 @@ func (l *BatchNorm) Backward(dout Matrix) Matrix {
 		scale[j], meanDy[j] = gamma[j]/std[j], dbeta[j]/l.n
 	}
 	l.dx = resize(l.dx, dout.Rows(), dout.Cols())
+	if fusedNormalizeGrad(l.dx, dout, l.xhat, scale, meanDy, dgamma, l.n) {
+		return l.dx // this same loop, done on many numbers at once (product.go)
+	}
 	for i, row := range dout {
 		xhat, dx := l.xhat[i][:len(row)], l.dx[i][:len(row)]
 		scale, meanDy, dgamma := scale[:len(row)], meanDy[:len(row)], dgamma[:len(row)]

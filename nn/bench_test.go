@@ -61,21 +61,27 @@ func epochFlops(sizes []int) float64 {
 // MNIST-like samples per iteration, the way a chapter's training loop does,
 // and reports the time scaled to 60,000 samples and the products' GFLOP/s.
 func benchEpoch(b *testing.B, sizes []int, batch, rows int) {
+	opt := NewAdam(0.001)
+	// Adam's step count as at the start of the second epoch of a
+	// 60,000-sample run: from t = 356 on, 1 − β1ᵗ is exactly 1 and each step
+	// skips a division (Adam.Step), as in nearly every step of a long run.
+	opt.t = (60000 + batch - 1) / batch
+	benchEpochOf(b, Architecture{Sizes: sizes, Activation: "relu"}, opt, batch, rows)
+}
+
+// benchEpochOf is benchEpoch for the network a describes, trained by opt.
+func benchEpochOf(b *testing.B, a Architecture, opt Optimizer, batch, rows int) {
+	sizes := a.Sizes
 	rng := rand.New(rand.NewPCG(1, 2))
 	x := mnistLike(rng, rows, sizes[0])
 	labels := make([]int, rows)
 	for i := range labels {
 		labels[i] = rng.IntN(sizes[len(sizes)-1])
 	}
-	net, err := NewMLP(sizes, "relu", rng)
+	net, err := Build(a, rng)
 	if err != nil {
 		b.Fatal(err)
 	}
-	opt := NewAdam(0.001)
-	// Adam's step count as at the start of the second epoch of a
-	// 60,000-sample run: from t = 356 on, 1 − β1ᵗ is exactly 1 and each step
-	// skips a division (Adam.Step), as in nearly every step of a long run.
-	opt.t = (60000 + batch - 1) / batch
 	batches := NewBatches(x, labels, sizes[len(sizes)-1], batch, rng)
 	epoch := func() {
 		batches.Epoch()
@@ -129,16 +135,22 @@ func BenchmarkEpochScaling(b *testing.B) {
 	}
 }
 
-// BenchmarkEpochWide is the wide networks of a full-MNIST run at batch 128:
-// 784-1024-1024-10 and 784-800-800-10, on 2,048 samples per epoch. Run it
-// with -cpu 1,2; the ceiling to compare its GFLOP/s with is
-// BenchmarkProductCeiling's, measured in the same sitting.
+// BenchmarkEpochWide is the wide networks of a full-MNIST run at batch 128,
+// on 2,048 samples per epoch: 784-1024-1024-10 and 784-800-800-10 with
+// Adam, and ch07_mnist's -preset best as it trains, 784-800-800-10 with
+// batch normalisation and momentum (lr 0.05, μ 0.9). Run it with -cpu 1,2;
+// the ceiling to compare its GFLOP/s with is BenchmarkProductCeiling's (or
+// ../shared/bench/ceiling.py's), measured in the same sitting.
 func BenchmarkEpochWide(b *testing.B) {
 	for _, h := range []int{1024, 800} {
 		b.Run(fmt.Sprintf("h%d/b128", h), func(b *testing.B) {
 			benchEpoch(b, []int{784, h, h, 10}, 128, 2048)
 		})
 	}
+	b.Run("best/b128", func(b *testing.B) {
+		a := Architecture{Sizes: []int{784, 800, 800, 10}, Activation: "relu", BatchNorm: true}
+		benchEpochOf(b, a, &Momentum{LR: 0.05, Mu: 0.9}, 128, 2048)
+	})
 }
 
 // BenchmarkProductCeiling is one large product, 2048×2048·2048×2048 with

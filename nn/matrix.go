@@ -222,23 +222,6 @@ func (m Matrix) Sum() float64 {
 // gradient of a broadcast bias.
 func (m Matrix) SumRows() Matrix { return New(1, m.Cols()).SumRowsOf(m) }
 
-// SumRowsOf sets the 1×cols dst to the column sums of m and returns dst:
-// m.SumRows() into a row the caller keeps. For a Dense layer this is
-// db = Σ_rows dout.
-func (dst Matrix) SumRowsOf(m Matrix) Matrix {
-	if dst.Rows() != 1 || dst.Cols() != m.Cols() {
-		panic(fmt.Sprintf("nn.SumRowsOf: the sums of %s's columns do not fit %s (want 1×%d)", m.Shape(), dst.Shape(), m.Cols()))
-	}
-	sums := dst[0]
-	clear(sums)
-	for _, row := range m {
-		for j, v := range row {
-			sums[j] += v
-		}
-	}
-	return dst
-}
-
 // ArgmaxRows returns, for each row, the index of its largest element (the
 // first one on a tie): the predicted class of each sample.
 func (m Matrix) ArgmaxRows() []int {

@@ -70,6 +70,74 @@ func (dst Matrix) checkProduct(op, form string, a, b Matrix, n, k, k2, m int) {
 	}
 }
 
+// SumRowsOf sets the 1×cols dst to the column sums of m and returns dst:
+// m.SumRows() into a row the caller keeps. For a Dense layer this is
+// db = Σ_rows dout.
+func (dst Matrix) SumRowsOf(m Matrix) Matrix {
+	dst.checkSums("SumRowsOf", m)
+	sums := dst[0]
+	if f := m.flat(); f != nil && fast.ColumnSums(sums, f, m.Rows(), m.Cols()) {
+		return dst // these same sums, many columns at a time
+	}
+	clear(sums)
+	for _, row := range m {
+		for j, v := range row {
+			sums[j] += v
+		}
+	}
+	return dst
+}
+
+// SumSquaredDeviationsOf sets the 1×cols dst to Σ_i (m_i − mean)², the sum
+// over the rows m_i of m of their squared distances from the 1×cols row
+// mean, column by column, and returns dst. For batch normalisation this is
+// n·σ²_B, with mean = μ_B.
+func (dst Matrix) SumSquaredDeviationsOf(m, mean Matrix) Matrix {
+	dst.checkSums("SumSquaredDeviationsOf", m)
+	if mean.Rows() != 1 || mean.Cols() != m.Cols() {
+		panic(fmt.Sprintf("nn.SumSquaredDeviationsOf: the means %s do not fit the columns of %s (want 1×%d)", mean.Shape(), m.Shape(), m.Cols()))
+	}
+	sums, mu := dst[0], mean[0]
+	if f := m.flat(); f != nil && fast.ColumnDeviations(sums, f, mu, m.Rows(), m.Cols()) {
+		return dst
+	}
+	clear(sums)
+	for _, row := range m {
+		mu := mu[:len(row)] // one length: Go checks bounds once per row, not per j
+		for j, v := range row {
+			sums[j] += (v - mu[j]) * (v - mu[j])
+		}
+	}
+	return dst
+}
+
+// SumProductsOf sets the 1×cols dst to Σ_i a_i ⊙ b_i, the column sums of
+// the element-wise product of a and b (one shape), and returns dst. For
+// batch normalisation this is dγ = Σ_i dy_i ⊙ x̂_i.
+func (dst Matrix) SumProductsOf(a, b Matrix) Matrix {
+	dst.checkSums("SumProductsOf", a)
+	sameShape("SumProductsOf", a, b)
+	sums := dst[0]
+	if fa, fb := a.flat(), b.flat(); fa != nil && fb != nil && fast.ColumnDots(sums, fa, fb, a.Rows(), a.Cols()) {
+		return dst
+	}
+	clear(sums)
+	for i, row := range a {
+		brow := b[i][:len(row)]
+		for j, v := range row {
+			sums[j] += v * brow[j]
+		}
+	}
+	return dst
+}
+
+// checkSums panics unless dst is 1×cols for m's cols columns.
+func (dst Matrix) checkSums(op string, m Matrix) {
+	if dst.Rows() != 1 || dst.Cols() != m.Cols() {
+		panic(fmt.Sprintf("nn.%s: the sums of %s's columns do not fit %s (want 1×%d)", op, m.Shape(), dst.Shape(), m.Cols()))
+	}
+}
+
 // ReLU sets dst = max(0, x) element-wise and returns dst: x.Apply(ReLU)
 // without allocating. dst must have x's shape.
 func (dst Matrix) ReLU(x Matrix) Matrix {
@@ -122,8 +190,28 @@ func fusedMomentum(w, g, v []float64, cols int, mu, lr float64) bool {
 // instructions where the CPU has them, to the same bits, and reports whether
 // it did; if not, BatchNorm.Forward runs its loop.
 func fusedNormalize(xhat, y, x Matrix, mean, std, gamma, beta []float64) bool {
+	if fx, fy, f := xhat.flat(), y.flat(), x.flat(); fx != nil && fy != nil && f != nil {
+		return fast.Normalize(fx, fy, f, x.Cols(), mean, std, gamma, beta) // the whole batch, on the cores
+	}
 	for i, row := range x {
-		if !fast.Normalize(xhat[i], y[i], row, mean, std, gamma, beta) {
+		if !fast.Normalize(xhat[i], y[i], row, len(row), mean, std, gamma, beta) {
+			return false // no vector form here: nothing done (it says so at once, at row 0)
+		}
+	}
+	return true
+}
+
+// fusedNormalizeGrad is the hook of BatchNorm.Backward: it sets dx =
+// scale·(dy − meanDy − x̂·dγ/n) for every row dy of dout, the loop of
+// BatchNorm.Backward, with vector instructions where the CPU has them, to
+// the same bits, and reports whether it did; if not, BatchNorm.Backward
+// runs its loop.
+func fusedNormalizeGrad(dx, dout, xhat Matrix, scale, meanDy, dgamma []float64, n float64) bool {
+	if fdx, fdy, fx := dx.flat(), dout.flat(), xhat.flat(); fdx != nil && fdy != nil && fx != nil {
+		return fast.NormalizeGrad(fdx, fdy, fx, dout.Cols(), scale, meanDy, dgamma, n) // the whole batch, on the cores
+	}
+	for i, row := range dout {
+		if !fast.NormalizeGrad(dx[i], row, xhat[i], len(row), scale, meanDy, dgamma, n) {
 			return false // no vector form here: nothing done (it says so at once, at row 0)
 		}
 	}

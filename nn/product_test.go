@@ -165,11 +165,18 @@ func TestProductErrors(t *testing.T) {
 	}
 }
 
-// TestTrainingSameBitsEverywhere trains article 002's network for two short
-// epochs with every kernel set and GOMAXPROCS 1 and 2, every product and
-// Adam step split across goroutines, one block per core and then in chunks:
-// the losses and weights must agree bit for bit.
+// TestTrainingSameBitsEverywhere trains article 002's network with Adam,
+// and with batch normalisation and momentum, for two short epochs with
+// every kernel set and GOMAXPROCS 1 and 2, every product, optimiser step and
+// element-wise pass split across goroutines, one block per core and then in
+// chunks: the losses and weights must agree bit for bit.
 func TestTrainingSameBitsEverywhere(t *testing.T) {
+	for _, bn := range []bool{false, true} {
+		trainingSameBits(t, bn)
+	}
+}
+
+func trainingSameBits(t *testing.T, bn bool) {
 	var want []float64
 	for _, c := range []struct {
 		procs int
@@ -181,13 +188,16 @@ func TestTrainingSameBitsEverywhere(t *testing.T) {
 		everyKernelSet(func(level string) {
 			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 			rng := rand.New(rand.NewPCG(31, 32))
-			n, _ := NewMLP([]int{784, 64, 64, 64, 10}, "relu", rng)
+			n, _ := Build(Architecture{Sizes: []int{784, 64, 64, 64, 10}, Activation: "relu", BatchNorm: bn}, rng)
 			x := mnistLike(rng, 60, 784)
 			labels := make([]int, 60)
 			for i := range labels {
 				labels[i] = rng.IntN(10)
 			}
-			opt := NewAdam(0.001)
+			var opt Optimizer = NewAdam(0.001)
+			if bn {
+				opt = &Momentum{LR: 0.01, Mu: 0.9}
+			}
 			batches := NewBatches(x, labels, 10, 15, rng)
 			var got []float64
 			for range 2 {
@@ -208,7 +218,7 @@ func TestTrainingSameBitsEverywhere(t *testing.T) {
 				return
 			}
 			if i := firstDiff(got, want); i >= 0 {
-				t.Fatalf("%s GOMAXPROCS %d %s: value %d = %v, want %v (Go twins, GOMAXPROCS 1)", level, procs, c.mode, i, got[i], want[i])
+				t.Fatalf("%s GOMAXPROCS %d %s, batch norm %v: value %d = %v, want %v (Go twins, GOMAXPROCS 1)", level, procs, c.mode, bn, i, got[i], want[i])
 			}
 		})
 		restore()
@@ -375,6 +385,9 @@ func TestBatchNormSameBitsEverywhere(t *testing.T) {
 			got = append(got, elements(l.Forward(x))...)
 			got = append(got, elements(l.Backward(dout))...)
 			got = append(got, elements(l.DGamma)...)
+			got = append(got, elements(l.DBeta)...)
+			got = append(got, elements(l.RunningMean)...)
+			got = append(got, elements(l.RunningVar)...)
 		}
 		if want == nil {
 			want = got

@@ -16,13 +16,20 @@ func ReLUMask(dst, dout, out []float64) {
 }
 
 // elementwise runs t, an element-wise operation on elements 0..t.hi−1,
-// dealt out to the cores in equal ranges from elementwiseSplitMin elements
-// on (each element is computed on its own, so any split gives the same
-// bits).
+// dealt out to the cores (spread) in ranges of whole vectors.
 func elementwise(t part) {
+	spread(t, t.hi, 8, t.hi)
+}
+
+// spread runs t over the range 0..n−1 of its lo and hi (elements, or rows
+// of a matrix), dealt out to the cores in equal ranges of whole units when
+// the job has at least elementwiseSplitMin elements: each element is
+// computed on its own, so any split gives the same bits.
+func spread(t part, n, unit, elements int) {
+	t.lo, t.hi = 0, n
 	ways := 1
-	if t.hi >= elementwiseSplitMin {
-		ways = parallelism()
+	if elements >= elementwiseSplitMin {
+		ways = min(parallelism(), max((n+unit-1)/unit, 1))
 	}
 	if ways <= 1 {
 		t.run()
@@ -31,7 +38,7 @@ func elementwise(t part) {
 	var parts [maxParts]part
 	for q := range ways {
 		parts[q] = t
-		parts[q].lo, parts[q].hi = splitRange(t.hi, 8, ways, q)
+		parts[q].lo, parts[q].hi = splitRange(n, unit, ways, q)
 	}
 	runAll(parts[:ways])
 }
@@ -65,16 +72,130 @@ func reluMaskGo(dst, dout, out []float64) {
 	}
 }
 
-// Normalize is one row of batch normalisation in training, for each
-// feature j of the row x:
+// Normalize is batch normalisation in training of the rows×cols matrix x
+// (rows side by side, as xhat and y), for each row i and feature j:
 //
-//	xhat[j] = (x[j] − mean[j]) / std[j];   y[j] = gamma[j]·xhat[j] + beta[j]
+//	xhat(i,j) = (x(i,j) − mean[j]) / std[j];   y(i,j) = gamma[j]·xhat(i,j) + beta[j]
 //
-// these operations in this order. It reports whether it did it: where the CPU
-// has no vector form of it (AVX-512), it does nothing and returns false, and
-// the caller's own loop is the Go twin. All seven have x's length.
-func Normalize(xhat, y, x, mean, std, gamma, beta []float64) bool {
-	return normalizeVec(xhat, y, x, mean, std, gamma, beta)
+// these operations in this order, the rows of a large matrix dealt out to
+// the cores. It reports whether it did it: where the CPU has no vector form
+// of it (AVX-512), it does nothing and returns false, and the caller's own
+// loop is the Go twin. mean, std, gamma and beta are cols long.
+func Normalize(xhat, y, x []float64, cols int, mean, std, gamma, beta []float64) bool {
+	if level != AVX512 {
+		return false
+	}
+	n := len(x)
+	xhat, y = xhat[:n], y[:n]
+	mean, std, gamma, beta = mean[:cols], std[:cols], gamma[:cols], beta[:cols]
+	byRows(part{op: opNormalize, bn: bnPart{xhat, y, x, mean, std, gamma, beta, cols, 0}}, n, cols)
+	return true
+}
+
+// NormalizeGrad is batch normalisation's backward pass for the rows×cols
+// matrix dy (rows side by side, as dx and xhat), for each row i and
+// feature j:
+//
+//	dx(i,j) = scale[j]·((dy(i,j) − meanDy[j]) − (xhat(i,j)·dgamma[j])/count)
+//
+// these operations in this order, the rows of a large matrix dealt out to
+// the cores. It reports whether it did it, as Normalize does. scale, meanDy
+// and dgamma are cols long.
+func NormalizeGrad(dx, dy, xhat []float64, cols int, scale, meanDy, dgamma []float64, count float64) bool {
+	if level != AVX512 {
+		return false
+	}
+	n := len(dy)
+	dx, xhat = dx[:n], xhat[:n]
+	scale, meanDy, dgamma = scale[:cols], meanDy[:cols], dgamma[:cols]
+	byRows(part{op: opNormalizeGrad, bn: bnPart{dx, dy, xhat, scale, meanDy, dgamma, nil, cols, count}}, n, cols)
+	return true
+}
+
+// bnPart is the data of a part of batch normalisation: for Normalize xhat,
+// y, x, mean, std, gamma, beta in that order, for NormalizeGrad dx, dy,
+// xhat, scale, meanDy, dgamma; matrices cols wide.
+type bnPart struct {
+	s0, s1, s2, s3, s4, s5, s6 []float64
+	cols                       int
+	count                      float64
+}
+
+// normalizeRows runs rows lo..hi−1 of t (opNormalize, opNormalizeGrad).
+func (t *part) normalizeRows() {
+	b, c := &t.bn, t.bn.cols
+	for i := t.lo; i < t.hi; i++ {
+		r := b.s0[i*c : (i+1)*c]
+		if t.op == opNormalize {
+			normalizeVec(r, b.s1[i*c:(i+1)*c], b.s2[i*c:(i+1)*c], b.s3, b.s4, b.s5, b.s6)
+		} else {
+			normalizeGradVec(r, b.s1[i*c:(i+1)*c], b.s2[i*c:(i+1)*c], b.s3, b.s4, b.s5, b.count)
+		}
+	}
+}
+
+// byRows runs t over the rows of a matrix of n elements, cols wide, dealt
+// out to the cores in whole rows (spread).
+func byRows(t part, n, cols int) {
+	rows := 0
+	if cols > 0 {
+		rows = n / cols
+	}
+	spread(t, rows, 1, n)
+}
+
+// The column reductions of columnsAVX512 (op).
+const (
+	columnSums       = iota // sums[j] = Σ_i a(i,j)
+	columnDeviations        // sums[j] = Σ_i (a(i,j) − b[j])·(a(i,j) − b[j])
+	columnDots              // sums[j] = Σ_i a(i,j)·b(i,j)
+)
+
+// ColumnSums, ColumnDeviations and ColumnDots set sums, cols long, to the
+// column reductions of a, rows×cols with its rows side by side:
+//
+//	ColumnSums:        sums[j] = Σ_i a(i,j)
+//	ColumnDeviations:  sums[j] = Σ_i (a(i,j) − b[j])·(a(i,j) − b[j])   (b the means, cols long)
+//	ColumnDots:        sums[j] = Σ_i a(i,j)·b(i,j)                      (b rows×cols, as a)
+//
+// each sum built from 0 by adding the terms row after row, as nn's loops
+// build them, the columns of a large matrix dealt out to the cores (every
+// column is summed on its own). They report whether they did: where the
+// CPU has no vector form (AVX-512) they do nothing and return false.
+func ColumnSums(sums, a []float64, rows, cols int) bool {
+	return columns(columnSums, sums, a, nil, rows, cols)
+}
+
+// ColumnDeviations: see ColumnSums.
+func ColumnDeviations(sums, a, mean []float64, rows, cols int) bool {
+	return columns(columnDeviations, sums, a, mean, rows, cols)
+}
+
+// ColumnDots: see ColumnSums.
+func ColumnDots(sums, a, b []float64, rows, cols int) bool {
+	return columns(columnDots, sums, a, b, rows, cols)
+}
+
+func columns(op int, sums, a, b []float64, rows, cols int) bool {
+	if level != AVX512 {
+		return false
+	}
+	t := part{op: opColumns, p: product{c: sums[:cols], a: a[:rows*cols], b: b, n: rows, m: cols, k: op}, jhi: cols}
+	ways := 1
+	if rows*cols >= elementwiseSplitMin {
+		ways = min(parallelism(), (cols+31)/32)
+	}
+	if ways <= 1 {
+		t.run()
+		return true
+	}
+	var parts [maxParts]part
+	for q := range ways {
+		parts[q] = t
+		parts[q].jlo, parts[q].jhi = splitRange(cols, 32, ways, q)
+	}
+	runAll(parts[:ways])
+	return true
 }
 
 // AdamStep is what one Adam step needs besides the parameters: the learning

@@ -104,7 +104,11 @@ func Use(l Level) Level {
 //     core is often slower than the other, and it then simply takes fewer.
 //   - Adam's step over a matrix of at least adamSplitMin parameters, and
 //     Momentum's over one of momentumSplitMin, are split the same way, into
-//     chunks of rows.
+//     chunks of rows. Adam's step reads and writes 56 bytes per parameter
+//     from the shared cache or memory, which two cores fetch faster than
+//     one: from 32,768 parameters (article 002's first layer, 50,176) it
+//     paid at every batch size measured (docs/performance.md, the seventh
+//     look).
 //
 // The copy of bᵀ that MulBT makes is split from transposeSplitMin numbers on
 // (a 1024×1024 W: 25% faster on two cores; at 800×800 and below the split
@@ -114,7 +118,7 @@ var (
 	splitMinIntensity   = 96
 	splitMinWorkSmall   = 1 << 19
 	splitMinBatch       = 96
-	adamSplitMin        = 1 << 19
+	adamSplitMin        = 1 << 15
 	momentumSplitMin    = 1 << 19
 	transposeSplitMin   = 1 << 20
 	elementwiseSplitMin = 1 << 16
@@ -295,17 +299,21 @@ type part struct {
 	op               int
 	p                product  // opMul, opMulBT
 	step             stepPart // opAdam, opMomentum
+	bn               bnPart   // opNormalize, opNormalizeGrad
 	lo, hi, jlo, jhi int      // rows and columns of C; opAdam: elements
 }
 
 const (
-	opMul       = iota // C = A·B (+ bias), A read through strides
-	opMulBT            // C = A·Bᵀ, in Go, by dot products of rows
-	opAdam             // one Adam step
-	opMomentum         // one step of SGD with momentum
-	opTranspose        // rows lo..hi−1 of p.b into columns of p.c (bᵀ)
-	opReLU             // p.c = max(p.a, 0), elements lo..hi−1
-	opReLUMask         // p.c = p.a where p.b > 0, else 0, elements lo..hi−1
+	opMul           = iota // C = A·B (+ bias), A read through strides
+	opMulBT                // C = A·Bᵀ, in Go, by dot products of rows
+	opAdam                 // one Adam step
+	opMomentum             // one step of SGD with momentum
+	opTranspose            // rows lo..hi−1 of p.b into columns of p.c (bᵀ)
+	opReLU                 // p.c = max(p.a, 0), elements lo..hi−1
+	opReLUMask             // p.c = p.a where p.b > 0, else 0, elements lo..hi−1
+	opColumns              // p.c = the column reduction p.k of p.a (and p.b), columns jlo..jhi−1
+	opNormalize            // batch normalisation of rows lo..hi−1 (bn)
+	opNormalizeGrad        // its backward pass, rows lo..hi−1 (bn)
 )
 
 func (t *part) run() {
@@ -337,5 +345,9 @@ func (t *part) run() {
 		relu(t.p.c[t.lo:t.hi], t.p.a[t.lo:t.hi])
 	case opReLUMask:
 		reluMask(t.p.c[t.lo:t.hi], t.p.a[t.lo:t.hi], t.p.b[t.lo:t.hi])
+	case opColumns:
+		columnsVec(t.p.k, t.p.c, t.p.a, t.p.b, t.p.n, t.p.m, t.jlo, t.jhi)
+	case opNormalize, opNormalizeGrad:
+		t.normalizeRows()
 	}
 }

@@ -466,44 +466,142 @@ func TestLevels(t *testing.T) {
 	}
 }
 
-// TestNormalizeSameBitsEverywhere checks the vector form of one row of
-// batch normalisation against its Go twin on lengths around the vector
-// width, with −0, NaN, infinities and subnormals among the inputs.
+// TestNormalizeSameBitsEverywhere checks Normalize against the loop of
+// BatchNorm.Forward, bit for bit, on one row and on many (split across the
+// cores when large), every width around the kernel's 8 lanes.
 func TestNormalizeSameBitsEverywhere(t *testing.T) {
 	special := []float64{0, math.Copysign(0, -1), math.NaN(), math.Inf(1), math.Inf(-1), 1e-320, -1e-320, 1e300}
-	for _, n := range []int{0, 1, 3, 7, 8, 9, 15, 16, 17, 63, 64, 65, 100} {
-		rng := rand.New(rand.NewPCG(41, uint64(n)))
-		in := make([][]float64, 5) // x, mean, std, gamma, beta
-		for q := range in {
-			in[q] = random(rng, n)
-			for j := range in[q] {
-				if rng.IntN(4) == 0 {
-					in[q][j] = special[rng.IntN(len(special))]
+	for _, rows := range []int{1, 3, 90} {
+		for _, n := range []int{0, 1, 3, 7, 8, 9, 15, 16, 17, 63, 64, 65, 100, 800} {
+			rng := rand.New(rand.NewPCG(41, uint64(n)))
+			in := [][]float64{random(rng, rows*n), random(rng, n), random(rng, n), random(rng, n), random(rng, n)} // x, mean, std, gamma, beta
+			for q := range in {
+				for j := range in[q] {
+					if rng.IntN(4) == 0 {
+						in[q][j] = special[rng.IntN(len(special))]
+					}
 				}
 			}
-		}
-		x, mean, std, gamma, beta := in[0], in[1], in[2], in[3], in[4]
-		wantXhat, wantY := make([]float64, n), make([]float64, n)
-		for j, v := range x {
-			wantXhat[j] = (v - mean[j]) / std[j]
-			wantY[j] = gamma[j]*wantXhat[j] + beta[j]
-		}
-		for _, l := range Available() {
-			withLevel(l, func() {
-				xhat, y := nans(n), nans(n)
-				if !Normalize(xhat, y, x, mean, std, gamma, beta) {
-					if l == AVX512 {
-						t.Fatalf("%s: Normalize did not run", l)
+			x, mean, std, gamma, beta := in[0], in[1], in[2], in[3], in[4]
+			wantXhat, wantY := make([]float64, rows*n), make([]float64, rows*n)
+			for i, v := range x {
+				j := i % n
+				wantXhat[i] = (v - mean[j]) / std[j]
+				wantY[i] = gamma[j]*wantXhat[i] + beta[j]
+			}
+			for _, l := range Available() {
+				withLevel(l, func() {
+					xhat, y := nans(rows*n), nans(rows*n)
+					if !Normalize(xhat, y, x, n, mean, std, gamma, beta) {
+						if l == AVX512 {
+							t.Fatalf("%s: Normalize did not run", l)
+						}
+						return // the caller's loop is the twin
 					}
-					return // the caller's loop is the twin
+					if i := differ(xhat, wantXhat); i >= 0 {
+						t.Errorf("%s Normalize, %d×%d: xhat[%d] = %v, want %v", l, rows, n, i, xhat[i], wantXhat[i])
+					}
+					if i := differ(y, wantY); i >= 0 {
+						t.Errorf("%s Normalize, %d×%d: y[%d] = %v, want %v", l, rows, n, i, y[i], wantY[i])
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestColumnsSameBitsEverywhere checks ColumnSums, ColumnDeviations and
+// ColumnDots against nn's loops (BatchNorm, SumRowsOf), bit for bit, on
+// every width around the kernel's 8- and 32-column blocks, with special
+// numbers among the inputs (−0, NaN, ±Inf, subnormals).
+func TestColumnsSameBitsEverywhere(t *testing.T) {
+	special := []float64{0, math.Copysign(0, -1), math.NaN(), math.Inf(1), math.Inf(-1), 1e-320, -1e-320, 1e300}
+	for _, rows := range []int{0, 1, 2, 15, 128} {
+		for _, cols := range []int{0, 1, 7, 8, 9, 31, 32, 33, 64, 65, 100, 600} {
+			rng := rand.New(rand.NewPCG(43, uint64(rows*1000+cols)))
+			in := [][]float64{random(rng, rows*cols), random(rng, rows*cols), random(rng, cols)} // a, b, mean
+			for q := range in {
+				for j := range in[q] {
+					if rng.IntN(8) == 0 {
+						in[q][j] = special[rng.IntN(len(special))]
+					}
 				}
-				if i := differ(xhat, wantXhat); i >= 0 {
-					t.Errorf("%s Normalize, length %d: xhat[%d] = %v, want %v", l, n, i, xhat[i], wantXhat[i])
+			}
+			a, b, mean := in[0], in[1], in[2]
+			want := [3][]float64{make([]float64, cols), make([]float64, cols), make([]float64, cols)}
+			for i := range rows {
+				row, brow := a[i*cols:(i+1)*cols], b[i*cols:(i+1)*cols]
+				for j, v := range row {
+					want[0][j] += v
+					want[1][j] += (v - mean[j]) * (v - mean[j])
+					want[2][j] += v * brow[j]
 				}
-				if i := differ(y, wantY); i >= 0 {
-					t.Errorf("%s Normalize, length %d: y[%d] = %v, want %v", l, n, i, y[i], wantY[i])
+			}
+			for _, l := range Available() {
+				withLevel(l, func() {
+					for q, run := range []func(sums []float64) bool{
+						func(sums []float64) bool { return ColumnSums(sums, a, rows, cols) },
+						func(sums []float64) bool { return ColumnDeviations(sums, a, mean, rows, cols) },
+						func(sums []float64) bool { return ColumnDots(sums, a, b, rows, cols) },
+					} {
+						got := append(nans(cols), math.NaN()) // one more, which must stay as it is
+						if !run(got[:cols]) {
+							if l == AVX512 {
+								t.Fatalf("%s: column reduction %d did not run", l, q)
+							}
+							continue // the caller's loop is the twin
+						}
+						if i := differ(got[:cols], want[q]); i >= 0 {
+							t.Errorf("%s column reduction %d, %d×%d: sums[%d] = %v, want %v", l, q, rows, cols, i, got[i], want[q][i])
+						}
+						if !math.IsNaN(got[cols]) {
+							t.Errorf("%s column reduction %d, %d×%d: wrote past the end", l, q, rows, cols)
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestNormalizeGradSameBitsEverywhere checks NormalizeGrad against the loop
+// of BatchNorm.Backward, bit for bit, as TestNormalizeSameBitsEverywhere
+// checks Normalize.
+func TestNormalizeGradSameBitsEverywhere(t *testing.T) {
+	special := []float64{0, math.Copysign(0, -1), math.NaN(), math.Inf(1), math.Inf(-1), 1e-320, -1e-320, 1e300}
+	for _, rows := range []int{1, 3, 90} {
+		for _, n := range []int{0, 1, 3, 7, 8, 9, 15, 16, 17, 63, 64, 65, 100, 800} {
+			for _, count := range []float64{1, 15, 128, 3} {
+				rng := rand.New(rand.NewPCG(47, uint64(n)))
+				in := [][]float64{random(rng, rows*n), random(rng, rows*n), random(rng, n), random(rng, n), random(rng, n)} // dy, xhat, scale, meanDy, dgamma
+				for q := range in {
+					for j := range in[q] {
+						if rng.IntN(4) == 0 {
+							in[q][j] = special[rng.IntN(len(special))]
+						}
+					}
 				}
-			})
+				dy, xhat, scale, meanDy, dgamma := in[0], in[1], in[2], in[3], in[4]
+				want := make([]float64, rows*n)
+				for i, v := range dy {
+					j := i % n
+					want[i] = scale[j] * (v - meanDy[j] - xhat[i]*dgamma[j]/count)
+				}
+				for _, l := range Available() {
+					withLevel(l, func() {
+						got := nans(rows * n)
+						if !NormalizeGrad(got, dy, xhat, n, scale, meanDy, dgamma, count) {
+							if l == AVX512 {
+								t.Fatalf("%s: NormalizeGrad did not run", l)
+							}
+							return
+						}
+						if i := differ(got, want); i >= 0 {
+							t.Errorf("%s NormalizeGrad, %d×%d, count %v: dx[%d] = %v, want %v", l, rows, n, count, i, got[i], want[i])
+						}
+					})
+				}
+			}
 		}
 	}
 }

@@ -95,6 +95,21 @@ func reluMaskAVX2(d, v, out *float64, n int)
 //go:noescape
 func normalizeAVX512(xhat, y, x, mean, std, gamma, beta *float64, n int)
 
+// columnsAVX512 is one of the column reductions of a rows×cols matrix a
+// with row stride lda (see ColumnSums): op 0 the sums, 1 the sums of
+// squared deviations from the row b, 2 the sums of the products with the
+// matrix b (stride lda too).
+//
+//go:noescape
+func columnsAVX512(sums, a, b *float64, rows, cols, lda, op int)
+
+// normalizeGradAVX512 sets dx[j] = scale[j]·((dy[j] − meanDy[j]) −
+// (xhat[j]·dgamma[j])/count) for j < n: one row of batch normalisation's
+// backward pass.
+//
+//go:noescape
+func normalizeGradAVX512(dx, dy, xhat, scale, meanDy, dgamma *float64, n int, count float64)
+
 // spinPause waits a moment with PAUSE instructions, in a loop that waits
 // for another goroutine.
 func spinPause()
@@ -285,16 +300,41 @@ func adamVec(w, g, m, v []float64, k *[9]float64) int {
 }
 
 // normalizeVec is one row of batch normalisation (see Normalize) with the
-// vector kernel; it reports whether there is one.
-func normalizeVec(xhat, y, x, mean, std, gamma, beta []float64) bool {
-	if level != AVX512 {
-		return false
-	}
+// vector kernel.
+func normalizeVec(xhat, y, x, mean, std, gamma, beta []float64) {
 	if n := len(x); n > 0 {
 		_, _, _, _, _, _ = xhat[n-1], y[n-1], mean[n-1], std[n-1], gamma[n-1], beta[n-1]
 		normalizeAVX512(&xhat[0], &y[0], &x[0], &mean[0], &std[0], &gamma[0], &beta[0], n)
 	}
-	return true
+}
+
+// columnsVec runs the column reduction op (see ColumnSums) over columns
+// jlo..jhi−1 of a, rows×lda, with the vector kernel.
+func columnsVec(op int, sums, a, b []float64, rows, lda, jlo, jhi int) {
+	if rows == 0 || jhi == jlo {
+		clear(sums[jlo:jhi])
+		return
+	}
+	_, _ = sums[jhi-1], a[(rows-1)*lda+jhi-1]
+	pb := &a[0] // op 0 reads no b
+	switch op {
+	case columnDeviations:
+		_ = b[jhi-1]
+		pb = &b[jlo]
+	case columnDots:
+		_ = b[(rows-1)*lda+jhi-1]
+		pb = &b[jlo]
+	}
+	columnsAVX512(&sums[jlo], &a[jlo], pb, rows, jhi-jlo, lda, op)
+}
+
+// normalizeGradVec is one row of batch normalisation's backward pass (see
+// NormalizeGrad) with the vector kernel.
+func normalizeGradVec(dx, dy, xhat, scale, meanDy, dgamma []float64, count float64) {
+	if n := len(dy); n > 0 {
+		_, _, _, _, _ = dx[n-1], xhat[n-1], scale[n-1], meanDy[n-1], dgamma[n-1]
+		normalizeGradAVX512(&dx[0], &dy[0], &xhat[0], &scale[0], &meanDy[0], &dgamma[0], n, count)
+	}
 }
 
 // reluVec sets dst = max(src, 0) element-wise and returns how many leading

@@ -85,6 +85,16 @@
 	DECQ  AX; \
 	KMOVW AX, K1
 
+// VECSTART begins an element-wise loop over CX elements (Adam, batch
+// normalisation): BX, the byte offset, at 0, all eight lanes in K1, and a
+// jump to done when there are none.
+#define VECSTART(done) \
+	XORQ  BX, BX; \
+	MOVQ  $0xff, AX; \
+	KMOVW AX, K1; \
+	TESTQ CX, CX; \
+	JLE   done
+
 #define ZERO4(c0, c1, c2, c3) \
 	VPXORQ c0, c0, c0; \
 	VPXORQ c1, c1, c1; \
@@ -1656,11 +1666,7 @@ TEXT ·adamAVX512(SB), NOSPLIT, $0-56
 	VBROADCASTSD adamRange<>+0(SB), Z25
 	VBROADCASTSD adamRange<>+8(SB), Z26
 	VPXORQ       Z27, Z27, Z27
-	XORQ         BX, BX
-	MOVQ         $0xff, AX
-	KMOVW        AX, K1
-	TESTQ        CX, CX
-	JLE          adamret512
+	VECSTART(adamret512)
 
 adamloop512:
 	CMPQ  CX, $8
@@ -2058,11 +2064,7 @@ TEXT ·normalizeAVX512(SB), NOSPLIT, $0-64
 	MOVQ  gamma+40(FP), R10
 	MOVQ  beta+48(FP), R11
 	MOVQ  n+56(FP), CX
-	XORQ  BX, BX
-	MOVQ  $0xff, AX
-	KMOVW AX, K1
-	TESTQ CX, CX
-	JLE   normret
+	VECSTART(normret)
 
 normloop:
 	CMPQ  CX, $8
@@ -2128,5 +2130,173 @@ packloop:
 	JNZ  packloop
 
 packdone:
+	VZEROUPPER
+	RET
+
+// func columnsAVX512(sums, a, b *float64, rows, cols, lda, op int)
+//
+// The column reductions of a rows×cols matrix a (row stride lda), 32
+// columns at a time in Z0–Z3 (masks K1–K4 for the last, partial block), each
+// sum built from +0 by adding row after row, as the Go twins in
+// elementwise.go do:
+//
+//	op 0: sums[j] = Σ_i a(i,j)
+//	op 1: sums[j] = Σ_i (a(i,j) − b[j])·(a(i,j) − b[j])   (b a row: the means)
+//	op 2: sums[j] = Σ_i a(i,j)·b(i,j)                      (b a matrix like a, stride lda)
+//
+// Registers: DI sums, SI a, DX b (at the block's first column), R8 the row
+// stride in bytes, R9 rows, CX columns left, R10 op; in the loop over rows
+// R11 and R12 point at the block's columns of row i of a and b, R13 counts
+// the rows down.
+TEXT ·columnsAVX512(SB), NOSPLIT, $0-56
+	MOVQ sums+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ rows+24(FP), R9
+	MOVQ cols+32(FP), CX
+	MOVQ lda+40(FP), R8
+	SHLQ $3, R8
+	MOVQ op+48(FP), R10
+
+colblock:
+	TESTQ CX, CX
+	JLE   colret
+	MOVQ  $0xffffffff, AX
+	CMPQ  CX, $32
+	JGE   colmasks
+	MOVQ  $1, AX
+	SHLQ  CX, AX
+	DECQ  AX
+
+colmasks:
+	COLMASKS
+	ZERO4(Z0, Z1, Z2, Z3)
+	MOVQ  SI, R11
+	MOVQ  DX, R12
+	MOVQ  R9, R13
+	TESTQ R13, R13
+	JZ    colstore
+	CMPQ  R10, $1
+	JEQ   coldev
+	JGT   coldot
+
+colsum:
+	VMOVUPD.Z (R11), K1, Z4
+	VMOVUPD.Z 64(R11), K2, Z5
+	VMOVUPD.Z 128(R11), K3, Z6
+	VMOVUPD.Z 192(R11), K4, Z7
+	VADDPD    Z4, Z0, Z0
+	VADDPD    Z5, Z1, Z1
+	VADDPD    Z6, Z2, Z2
+	VADDPD    Z7, Z3, Z3
+	ADDQ      R8, R11
+	DECQ      R13
+	JNZ       colsum
+	JMP       colstore
+
+coldev:
+	VMOVUPD.Z (R12), K1, Z8 // the means of the block's columns
+	VMOVUPD.Z 64(R12), K2, Z9
+	VMOVUPD.Z 128(R12), K3, Z10
+	VMOVUPD.Z 192(R12), K4, Z11
+
+coldevloop:
+	VMOVUPD.Z (R11), K1, Z4
+	VMOVUPD.Z 64(R11), K2, Z5
+	VMOVUPD.Z 128(R11), K3, Z6
+	VMOVUPD.Z 192(R11), K4, Z7
+	VSUBPD    Z8, Z4, Z4 // a − mean
+	VSUBPD    Z9, Z5, Z5
+	VSUBPD    Z10, Z6, Z6
+	VSUBPD    Z11, Z7, Z7
+	VMULPD    Z4, Z4, Z4 // (a − mean)²
+	VMULPD    Z5, Z5, Z5
+	VMULPD    Z6, Z6, Z6
+	VMULPD    Z7, Z7, Z7
+	VADDPD    Z4, Z0, Z0
+	VADDPD    Z5, Z1, Z1
+	VADDPD    Z6, Z2, Z2
+	VADDPD    Z7, Z3, Z3
+	ADDQ      R8, R11
+	DECQ      R13
+	JNZ       coldevloop
+	JMP       colstore
+
+coldot:
+	VMOVUPD.Z (R11), K1, Z4
+	VMOVUPD.Z 64(R11), K2, Z5
+	VMOVUPD.Z 128(R11), K3, Z6
+	VMOVUPD.Z 192(R11), K4, Z7
+	VMOVUPD.Z (R12), K1, Z8
+	VMOVUPD.Z 64(R12), K2, Z9
+	VMOVUPD.Z 128(R12), K3, Z10
+	VMOVUPD.Z 192(R12), K4, Z11
+	VMULPD    Z8, Z4, Z4 // a·b
+	VMULPD    Z9, Z5, Z5
+	VMULPD    Z10, Z6, Z6
+	VMULPD    Z11, Z7, Z7
+	VADDPD    Z4, Z0, Z0
+	VADDPD    Z5, Z1, Z1
+	VADDPD    Z6, Z2, Z2
+	VADDPD    Z7, Z3, Z3
+	ADDQ      R8, R11
+	ADDQ      R8, R12
+	DECQ      R13
+	JNZ       coldot
+
+colstore:
+	VMOVUPD Z0, K1, (DI)
+	VMOVUPD Z1, K2, 64(DI)
+	VMOVUPD Z2, K3, 128(DI)
+	VMOVUPD Z3, K4, 192(DI)
+	ADDQ    $256, DI
+	ADDQ    $256, SI
+	ADDQ    $256, DX
+	SUBQ    $32, CX
+	JMP     colblock
+
+colret:
+	VZEROUPPER
+	RET
+
+// func normalizeGradAVX512(dx, dy, xhat, scale, meanDy, dgamma *float64, n int, count float64)
+//
+// The backward pass of batch normalisation for one row of n features:
+// dx = scale·((dy − meanDy) − (xhat·dgamma)/count), 8 features at a time,
+// the last 1 to 7 under a mask (K1): the operations of BatchNorm.Backward's
+// loop, in its order.
+TEXT ·normalizeGradAVX512(SB), NOSPLIT, $0-64
+	MOVQ         dx+0(FP), DI
+	MOVQ         dy+8(FP), SI
+	MOVQ         xhat+16(FP), DX
+	MOVQ         scale+24(FP), R8
+	MOVQ         meanDy+32(FP), R9
+	MOVQ         dgamma+40(FP), R10
+	MOVQ         n+48(FP), CX
+	VBROADCASTSD count+56(FP), Z7
+	VECSTART(ngret)
+
+ngloop:
+	CMPQ CX, $8
+	JGE  ngfull
+	TAILMASK8 // the last 1 to 7 features
+
+ngfull:
+	VMOVUPD.Z (SI)(BX*1), K1, Z0  // dy
+	VMOVUPD.Z (DX)(BX*1), K1, Z1  // xhat
+	VMOVUPD.Z (R8)(BX*1), K1, Z2  // scale
+	VMOVUPD.Z (R9)(BX*1), K1, Z3  // meanDy
+	VMOVUPD.Z (R10)(BX*1), K1, Z4 // dgamma
+	VSUBPD    Z3, Z0, Z0          // dy − meanDy
+	VMULPD    Z4, Z1, Z1          // xhat·dgamma
+	VDIVPD    Z7, Z1, Z1          // (xhat·dgamma)/count
+	VSUBPD    Z1, Z0, Z0
+	VMULPD    Z0, Z2, Z0          // scale·(…)
+	VMOVUPD   Z0, K1, (DI)(BX*1)
+	ADDQ      $64, BX
+	SUBQ      $8, CX
+	JG        ngloop
+
+ngret:
 	VZEROUPPER
 	RET
