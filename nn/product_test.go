@@ -92,7 +92,8 @@ func nanMatrix(r, c int) Matrix {
 // against the teaching form it stands for, bit for bit, with every kernel
 // set, on contiguous matrices and on matrices whose rows are separate
 // arrays: Mul against Dot, MulAddRow against AddRow(Dot), MulAT and MulBT
-// against Dot with a transpose, SumRowsOf against SumRows, ReLU against
+// against Dot with a transpose, SumRowsOf, SumSquaredDeviationsOf and
+// SumProductsOf against their sums written out as loops, ReLU against
 // Apply(ReLU), ReLUMask against dout where out > 0 (else +0).
 func TestProductsEqualTeachingForms(t *testing.T) {
 	rng := rand.New(rand.NewPCG(41, 42))
@@ -108,6 +109,18 @@ func TestProductsEqualTeachingForms(t *testing.T) {
 				}
 			}
 		}
+		// The column sums as their formulas read: Σ_i a_i, Σ_i (x_i − μ)²
+		// and Σ_i x_i ⊙ dout_i, one term after another from 0.
+		sums, devs, prods := New(1, k), New(1, m), New(1, m)
+		for i := range n {
+			for j := range k {
+				sums[0][j] += a[i][j]
+			}
+			for j := range m {
+				devs[0][j] += (x[i][j] - row[0][j]) * (x[i][j] - row[0][j])
+				prods[0][j] += x[i][j] * dout[i][j]
+			}
+		}
 		type hand = func(Matrix) Matrix // the identity, or apart
 		cases := []struct {
 			op   string
@@ -118,7 +131,9 @@ func TestProductsEqualTeachingForms(t *testing.T) {
 			{"MulAddRow", func(h hand) Matrix { return nanMatrix(n, m).MulAddRow(h(a), h(b), h(row)) }, AddRow(Dot(a, b), row)},
 			{"MulAT", func(h hand) Matrix { return nanMatrix(n, m).MulAT(h(a.T()), h(b)) }, Dot(a, b)},
 			{"MulBT", func(h hand) Matrix { return nanMatrix(n, m).MulBT(h(a), h(b.T())) }, Dot(a, b)},
-			{"SumRowsOf", func(h hand) Matrix { return h(nanMatrix(1, k)).SumRowsOf(h(a)) }, a.SumRows()},
+			{"SumRowsOf", func(h hand) Matrix { return h(nanMatrix(1, k)).SumRowsOf(h(a)) }, sums},
+			{"SumSquaredDeviationsOf", func(h hand) Matrix { return h(nanMatrix(1, m)).SumSquaredDeviationsOf(h(x), h(row)) }, devs},
+			{"SumProductsOf", func(h hand) Matrix { return h(nanMatrix(1, m)).SumProductsOf(h(x), h(dout)) }, prods},
 			{"ReLU", func(h hand) Matrix { return h(nanMatrix(n, m)).ReLU(h(x)) }, relu},
 			{"ReLUMask", func(h hand) Matrix { return h(nanMatrix(n, m)).ReLUMask(h(dout), h(relu)) }, mask},
 		}
@@ -151,6 +166,8 @@ func TestProductErrors(t *testing.T) {
 		"MulBT shapes":  {func() { New(4, 5).MulBT(New(4, 3), New(4, 3)) }, "nn.MulBT: 4×3 · 4×3ᵀ into 4×5: shapes not aligned"},
 		"MulAddRow row": {func() { New(2, 2).MulAddRow(New(2, 3), New(3, 2), New(1, 3)) }, "row 1×3 cannot broadcast over 2×2"},
 		"SumRowsOf":     {func() { New(1, 2).SumRowsOf(New(4, 3)) }, "do not fit 1×2"},
+		"deviations":    {func() { New(1, 3).SumSquaredDeviationsOf(New(4, 3), New(1, 2)) }, "the means 1×2 do not fit the columns of 4×3"},
+		"products":      {func() { New(1, 3).SumProductsOf(New(4, 3), New(3, 3)) }, "shapes 4×3 and 3×3 differ"},
 		"ReLU shapes":   {func() { New(2, 2).ReLU(New(2, 3)) }, "shapes 2×2 and 2×3 differ"},
 		"dst apart":     {func() { apart(New(2, 2)).Mul(New(2, 3), New(3, 2)) }, "must be made by nn.New"},
 	} {
