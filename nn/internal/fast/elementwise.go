@@ -180,21 +180,8 @@ func columns(op int, sums, a, b []float64, rows, cols int) bool {
 	if level != AVX512 {
 		return false
 	}
-	t := part{op: opColumns, p: product{c: sums[:cols], a: a[:rows*cols], b: b, n: rows, m: cols, k: op}, jhi: cols}
-	ways := 1
-	if rows*cols >= elementwiseSplitMin {
-		ways = min(parallelism(), (cols+31)/32)
-	}
-	if ways <= 1 {
-		t.run()
-		return true
-	}
-	var parts [maxParts]part
-	for q := range ways {
-		parts[q] = t
-		parts[q].jlo, parts[q].jhi = splitRange(cols, 32, ways, q)
-	}
-	runAll(parts[:ways])
+	// The parts' lo..hi are columns here, in whole blocks of 32.
+	spread(part{op: opColumns, p: product{c: sums[:cols], a: a[:rows*cols], b: b, n: rows, m: cols, k: op}}, cols, 32, rows*cols)
 	return true
 }
 

@@ -311,7 +311,7 @@ const (
 	opTranspose            // rows lo..hi−1 of p.b into columns of p.c (bᵀ)
 	opReLU                 // p.c = max(p.a, 0), elements lo..hi−1
 	opReLUMask             // p.c = p.a where p.b > 0, else 0, elements lo..hi−1
-	opColumns              // p.c = the column reduction p.k of p.a (and p.b), columns jlo..jhi−1
+	opColumns              // p.c = the column reduction p.k of p.a (and p.b), columns lo..hi−1
 	opNormalize            // batch normalisation of rows lo..hi−1 (bn)
 	opNormalizeGrad        // its backward pass, rows lo..hi−1 (bn)
 )
@@ -346,7 +346,7 @@ func (t *part) run() {
 	case opReLUMask:
 		reluMask(t.p.c[t.lo:t.hi], t.p.a[t.lo:t.hi], t.p.b[t.lo:t.hi])
 	case opColumns:
-		columnsVec(t.p.k, t.p.c, t.p.a, t.p.b, t.p.n, t.p.m, t.jlo, t.jhi)
+		columnsVec(t.p.k, t.p.c, t.p.a, t.p.b, t.p.n, t.p.m, t.lo, t.hi)
 	case opNormalize, opNormalizeGrad:
 		t.normalizeRows()
 	}
